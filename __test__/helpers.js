@@ -1,0 +1,67 @@
+'use strict';
+// Shared test tools: WAT compilation (wabt, at test time), in-process instantiation, and
+// child-process runs of a guest under wasi-rs or node:wasi for differential comparison.
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const runner = path.join(__dirname, 'runner.js');
+
+let wabtPromise;
+async function wat(source) {
+  wabtPromise ??= require('wabt')();
+  const wabt = await wabtPromise;
+  const mod = wabt.parseWat('guest.wat', source, { threads: true, bulk_memory: true });
+  try {
+    return Buffer.from(mod.toBinary({}).buffer);
+  } finally {
+    mod.destroy();
+  }
+}
+
+async function instantiate(wasm, wasi) {
+  const { instance } = await WebAssembly.instantiate(wasm, wasi.getImportObject());
+  return instance;
+}
+
+/** A fresh temporary directory, removed by the caller with `rm`. */
+function tmpdir(prefix = 'wasi-rs-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function rm(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs a guest in a child Node process.
+ * impl: 'wasi-rs' | 'node'. options: { version, args, env, preopens, returnOnExit, stdin
+ * (string fed as input), cwd, node (binary), timeout }.
+ */
+function runGuest(impl, wasmFile, options = {}) {
+  const { stdin, node = process.execPath, timeout = 60000, cwd, ...wasiOptions } = options;
+  const res = spawnSync(node, ['--no-warnings', runner, impl, wasmFile, JSON.stringify(wasiOptions)], {
+    input: stdin ?? '',
+    cwd,
+    timeout,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return {
+    stdout: res.stdout.toString(),
+    stderr: res.stderr.toString(),
+    status: res.status,
+    signal: res.signal,
+  };
+}
+
+/** Writes a wasm buffer to a temporary file and returns its path. */
+function wasmFile(buffer, dir = tmpdir()) {
+  const file = path.join(dir, 'guest.wasm');
+  fs.writeFileSync(file, buffer);
+  return file;
+}
+
+module.exports = { root, wat, instantiate, tmpdir, rm, runGuest, wasmFile };

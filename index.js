@@ -1,0 +1,159 @@
+'use strict';
+// wasi-rs: the WASI class, with node:wasi's API, validation order, errors and control flow
+// (start / initialize / finalizeBindings as in Node >= 24.4). The syscalls are native.
+
+const native = require('./lib/native.js');
+const {
+  makeError, invalidArgType, invalidArgValue, validateObject, validateInt32,
+  validateFunction, validateUndefined, wasiInitError,
+} = require('./lib/errors.js');
+
+const kHost = Symbol('kHost');
+const kStarted = Symbol('kStarted');
+const kInstance = Symbol('kInstance');
+const kBindingName = Symbol('kBindingName');
+
+// Thrown through the guest's stack by proc_exit when returnOnExit is true; start() catches it.
+class ExitSignal {
+  constructor(code) { this.code = code; }
+}
+
+function exitHook(code, returnOnExit, status) {
+  if (returnOnExit) throw new ExitSignal(code);
+  process.exit(status);
+}
+
+const memoryBufferGetter = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer').get;
+
+// A brand check: true for any WebAssembly.Memory, from any realm.
+function isWasmMemory(value) {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    memoryBufferGetter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function noNulBytes(value, name) {
+  if (value.includes('\0')) {
+    throw invalidArgValue(name, value, 'must be a string without null bytes');
+  }
+}
+
+class WASI {
+  constructor(options = {}) {
+    validateObject(options, 'options');
+
+    if (typeof options.version !== 'string') {
+      throw invalidArgType('options.version', 'string', options.version);
+    }
+    let bindingName;
+    switch (options.version) {
+      case 'preview1': bindingName = 'wasi_snapshot_preview1'; break;
+      case 'unstable': bindingName = 'wasi_unstable'; break;
+      default:
+        throw invalidArgValue('options.version', options.version, 'unsupported WASI version');
+    }
+
+    if (options.args !== undefined && !Array.isArray(options.args)) {
+      throw invalidArgType('options.args', 'Array', options.args);
+    }
+    const args = (options.args || []).map(String);
+    args.forEach((a, i) => noNulBytes(a, `options.args[${i}]`));
+
+    const env = [];
+    if (options.env !== undefined) {
+      validateObject(options.env, 'options.env');
+      for (const [key, value] of Object.entries(options.env)) {
+        if (value === undefined) continue;
+        const entry = `${key}=${value}`;
+        noNulBytes(entry, `options.env['${key}']`);
+        env.push(entry);
+      }
+    }
+
+    const preopens = [];
+    if (options.preopens !== undefined) {
+      validateObject(options.preopens, 'options.preopens');
+      for (const [key, value] of Object.entries(options.preopens)) {
+        preopens.push(String(key), String(value));
+      }
+    }
+
+    const { stdin = 0, stdout = 1, stderr = 2 } = options;
+    validateInt32(stdin, 'options.stdin', 0);
+    validateInt32(stdout, 'options.stdout', 0);
+    validateInt32(stderr, 'options.stderr', 0);
+
+    // returnOnExit is checked after the host is set up, as node:wasi does.
+    let returnOnExit = true;
+    let returnOnExitError = null;
+    if (options.returnOnExit !== undefined) {
+      if (typeof options.returnOnExit !== 'boolean') {
+        returnOnExitError = invalidArgType('options.returnOnExit', 'boolean', options.returnOnExit);
+      } else {
+        returnOnExit = options.returnOnExit;
+      }
+    }
+
+    const host = native.createHost(options.version, args, env, preopens,
+      [stdin, stdout, stderr], returnOnExit, exitHook);
+    if (typeof host === 'number') throw wasiInitError(host);
+    if (returnOnExitError) throw returnOnExitError;
+
+    this[kHost] = host.handle;
+    this[kBindingName] = bindingName;
+    this[kStarted] = false;
+    this[kInstance] = undefined;
+    this.wasiImport = host.wasiImport;
+  }
+
+  finalizeBindings(instance, { memory = instance?.exports?.memory } = {}) {
+    if (this[kStarted]) {
+      throw makeError(Error, 'ERR_WASI_ALREADY_STARTED', 'WASI instance has already started');
+    }
+    validateObject(instance, 'instance');
+    validateObject(instance.exports, 'instance.exports');
+    if (!isWasmMemory(memory)) {
+      throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+        '"instance.exports.memory" property must be a WebAssembly.Memory object');
+    }
+    const view = () => new Uint8Array(memoryBufferGetter.call(memory));
+    native.bindMemory(this[kHost], view(), view);
+    this[kInstance] = instance;
+    this[kStarted] = true;
+  }
+
+  start(instance) {
+    this.finalizeBindings(instance);
+    const { _start, _initialize } = this[kInstance].exports;
+    validateFunction(_start, 'instance.exports._start');
+    validateUndefined(_initialize, 'instance.exports._initialize');
+    try {
+      _start();
+    } catch (err) {
+      if (err instanceof ExitSignal) return err.code;
+      throw err;
+    }
+    return 0;
+  }
+
+  initialize(instance) {
+    this.finalizeBindings(instance);
+    const { _start, _initialize } = this[kInstance].exports;
+    validateUndefined(_start, 'instance.exports._start');
+    if (_initialize !== undefined) {
+      validateFunction(_initialize, 'instance.exports._initialize');
+      _initialize();
+    }
+  }
+
+  getImportObject() {
+    return { [this[kBindingName]]: this.wasiImport };
+  }
+}
+
+module.exports = { WASI };
+module.exports.default = module.exports;

@@ -1,0 +1,4 @@
+import wasi from './index.js';
+
+export const { WASI } = wasi;
+export default wasi;

@@ -1,0 +1,356 @@
+//! The only code that knows Node-API. It builds an instance (`createHost`): the Rust `Ctx`,
+//! the 46 import functions as raw callbacks carrying a pointer to the instance, and an
+//! external handle for the JS class; binds guest memory (`bindMemory`); and runs each
+//! syscall with the memory window taken fresh on every call. No panic crosses into Node:
+//! each syscall runs under `catch_unwind` and a panic becomes a thrown JS Error.
+//!
+//! Lifetime: the instance is reference-counted; every import function and the handle hold
+//! one count and release it in their finalizers, so the host fds close when the last of them
+//! is garbage collected (or when the environment, e.g. a Worker, is torn down).
+
+mod imports;
+
+use crate::abi::{Errno, Version};
+use crate::ctx::{open_preopen, Ctx, Preopen};
+use crate::memory::GuestMemory;
+use crate::syscalls::SysResult;
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::os::fd::OwnedFd;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::rc::Rc;
+
+/// Most arguments any import takes (path_open: 9) plus one, to see extra arguments.
+const MAX_ARGS: usize = 10;
+
+pub(crate) struct Instance {
+    ctx: RefCell<Ctx>,
+    env: sys::napi_env,
+    /// A Uint8Array over the memory's current buffer; null until bound.
+    view: Cell<sys::napi_ref>,
+    /// `() => new Uint8Array(memory.buffer)`, called when the view went stale.
+    refresh: Cell<sys::napi_ref>,
+    /// `(code, returnOnExit, status) => never`, shared by all instances of a module.
+    exit_hook: sys::napi_ref,
+    return_on_exit: bool,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        for r in [self.view.get(), self.refresh.get(), self.exit_hook] {
+            if !r.is_null() {
+                // SAFETY: the refs were created on `self.env`, which is still alive while its
+                // finalizers run.
+                unsafe { sys::napi_delete_reference(self.env, r) };
+            }
+        }
+    }
+}
+
+unsafe fn ref_value(env: sys::napi_env, r: sys::napi_ref) -> sys::napi_value {
+    let mut v = ptr::null_mut();
+    // SAFETY: `r` is a live reference created on `env`.
+    unsafe { sys::napi_get_reference_value(env, r, &mut v) };
+    v
+}
+
+unsafe fn typedarray_window(env: sys::napi_env, view: sys::napi_value) -> Option<(*mut u8, usize)> {
+    let mut len = 0usize;
+    let mut data = ptr::null_mut();
+    // SAFETY: `view` is a live Uint8Array handle.
+    let st = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            view,
+            ptr::null_mut(),
+            &mut len,
+            &mut data,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    (st == sys::Status::napi_ok).then_some((data as *mut u8, len))
+}
+
+impl Instance {
+    /// The memory window for this call; `None` when no memory is bound yet.
+    #[inline(always)]
+    fn window(&self, env: sys::napi_env) -> Option<(*mut u8, usize)> {
+        let r = self.view.get();
+        if r.is_null() {
+            return None;
+        }
+        // SAFETY: `r` is a live reference to a Uint8Array.
+        let w = unsafe { typedarray_window(env, ref_value(env, r)) };
+        match w {
+            Some((p, len)) if len > 0 && !p.is_null() => Some((p, len)),
+            // Detached by memory.grow() (or a zero-page memory): take the current buffer.
+            _ => Some(self.refresh_window(env).unwrap_or((ptr::NonNull::dangling().as_ptr(), 0))),
+        }
+    }
+
+    /// Asks JavaScript for a view of the memory's current buffer and keeps it.
+    #[cold]
+    fn refresh_window(&self, env: sys::napi_env) -> Option<(*mut u8, usize)> {
+        let f = self.refresh.get();
+        if f.is_null() {
+            return None;
+        }
+        // SAFETY: `f` is a live reference to the refresh function; it takes no arguments
+        // and only reads `memory.buffer`.
+        unsafe {
+            let func = ref_value(env, f);
+            let mut undefined = ptr::null_mut();
+            sys::napi_get_undefined(env, &mut undefined);
+            let mut view = ptr::null_mut();
+            if sys::napi_call_function(env, undefined, func, 0, ptr::null(), &mut view)
+                != sys::Status::napi_ok
+            {
+                return None;
+            }
+            let w = typedarray_window(env, view)?;
+            let mut new_ref = ptr::null_mut();
+            if sys::napi_create_reference(env, view, 1, &mut new_ref) == sys::Status::napi_ok {
+                let old = self.view.replace(new_ref);
+                if !old.is_null() {
+                    sys::napi_delete_reference(env, old);
+                }
+            }
+            if w.0.is_null() {
+                return Some((ptr::NonNull::dangling().as_ptr(), 0));
+            }
+            Some(w)
+        }
+    }
+
+    /// Runs one syscall. `Some(errno)` for the guest; `None` when a JS exception is pending.
+    #[inline(always)]
+    fn run(
+        &self,
+        env: sys::napi_env,
+        _name: &'static str,
+        f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
+    ) -> Option<u16> {
+        let Some((base, len)) = self.window(env) else {
+            throw_code(env, "ERR_WASI_NOT_STARTED", "wasi.start() has not been called");
+            return None;
+        };
+        let refresh = || self.refresh_window(env);
+        // SAFETY: the window is the memory's live buffer for the duration of this call (no
+        // JS runs during a syscall except the refresher, which returns a new live window).
+        let mem = unsafe { GuestMemory::new(base, len, Some(&refresh)) };
+        let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
+            // Re-entered from inside a syscall: impossible from wasm, refused from JS.
+            return Some(Errno::EBUSY.0);
+        };
+        match catch_unwind(AssertUnwindSafe(|| f(&mut ctx, &mem))) {
+            Ok(Ok(())) => Some(0),
+            Ok(Err(e)) => Some(e.0),
+            Err(_) => {
+                throw_code(env, "ERR_WASI_RS_PANIC", "wasi-rs: internal error in a syscall");
+                None
+            }
+        }
+    }
+
+    fn trace_exit(&self, _code: u32) {}
+
+    /// Calls the exit hook with the guest's code value.
+    unsafe fn call_exit_hook(&self, env: sys::napi_env, code: sys::napi_value, status: i32) {
+        // SAFETY: the hook reference is live; arguments are handles in this scope.
+        unsafe {
+            let hook = ref_value(env, self.exit_hook);
+            let mut roe = ptr::null_mut();
+            sys::napi_get_boolean(env, self.return_on_exit, &mut roe);
+            let mut st = ptr::null_mut();
+            sys::napi_create_int32(env, status, &mut st);
+            let mut undefined = ptr::null_mut();
+            sys::napi_get_undefined(env, &mut undefined);
+            let argv = [code, roe, st];
+            let mut result = ptr::null_mut();
+            sys::napi_call_function(env, undefined, hook, 3, argv.as_ptr(), &mut result);
+        }
+    }
+}
+
+fn throw_code(env: sys::napi_env, code: &str, msg: &str) {
+    // SAFETY: creating strings and an error in the current scope, then throwing it.
+    unsafe {
+        let mut c = ptr::null_mut();
+        let mut m = ptr::null_mut();
+        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut c);
+        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut m);
+        let mut err = ptr::null_mut();
+        sys::napi_create_error(env, c, m, &mut err);
+        sys::napi_throw(env, err);
+    }
+}
+
+unsafe extern "C" fn release_instance(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is one count of an `Rc<Instance>` handed out by `share`.
+    drop(unsafe { Rc::from_raw(data as *const Instance) });
+}
+
+fn share(inst: &Rc<Instance>) -> *mut c_void {
+    Rc::into_raw(Rc::clone(inst)) as *mut c_void
+}
+
+fn check(st: sys::napi_status) -> Result<()> {
+    if st == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Error::new(Status::from(st), "Node-API call failed".to_string()))
+    }
+}
+
+/// Duplicates a host fd for the instance (close-on-exec), so the guest owns only its copy.
+fn dup_stdio(fd: i32) -> std::result::Result<OwnedFd, Errno> {
+    use std::os::fd::BorrowedFd;
+    if fd < 0 {
+        return Err(Errno::EBADF);
+    }
+    // SAFETY: the fd number is only borrowed for the duration of the fcntl; an fd that is
+    // not open makes fcntl fail with EBADF, which is reported.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    rustix::io::fcntl_dupfd_cloexec(borrowed, 0).map_err(crate::host::errno)
+}
+
+/// Creates an instance. Returns `{ wasiImport, handle }`, or a WASI errno number when the
+/// host refused (a stdio fd not open, a preopen missing or not a directory).
+#[napi(js_name = "createHost")]
+#[allow(clippy::too_many_arguments)]
+pub fn create_host<'env>(
+    env: &'env Env,
+    version: String,
+    args: Vec<String>,
+    environ: Vec<String>,
+    preopens: Vec<String>,
+    stdio: Vec<i32>,
+    return_on_exit: bool,
+    exit_hook: Unknown<'env>,
+) -> Result<Unknown<'env>> {
+    let raw_env = env.raw();
+    let version = if version == "unstable" {
+        Version::Unstable
+    } else {
+        Version::Preview1
+    };
+    let built = (|| -> std::result::Result<Ctx, Errno> {
+        let mut fds = Vec::with_capacity(3);
+        for i in 0..3 {
+            fds.push(dup_stdio(stdio.get(i).copied().unwrap_or(i as i32))?);
+        }
+        let stdio: [OwnedFd; 3] = fds.try_into().map_err(|_| Errno::EINVAL)?;
+        let mut opened: Vec<Preopen> = Vec::new();
+        for pair in preopens.chunks_exact(2) {
+            opened.push(open_preopen(&pair[0], &pair[1])?);
+        }
+        Ctx::new(version, &args, &environ, stdio, opened)
+    })();
+    let ctx = match built {
+        Ok(c) => c,
+        Err(e) => {
+            let mut n = ptr::null_mut();
+            // SAFETY: creating a Number in this call's scope.
+            check(unsafe { sys::napi_create_uint32(raw_env, e.0 as u32, &mut n) })?;
+            // SAFETY: `n` is a live Number handle.
+            return Ok(unsafe { Unknown::from_raw_unchecked(raw_env, n) });
+        }
+    };
+    let mut hook_ref = ptr::null_mut();
+    // SAFETY: `exit_hook` is a live handle; a strong reference keeps the (module-level)
+    // hook alive for the instance's lifetime.
+    check(unsafe { sys::napi_create_reference(raw_env, exit_hook.raw(), 1, &mut hook_ref) })?;
+    let inst = Rc::new(Instance {
+        ctx: RefCell::new(ctx),
+        env: raw_env,
+        view: Cell::new(ptr::null_mut()),
+        refresh: Cell::new(ptr::null_mut()),
+        exit_hook: hook_ref,
+        return_on_exit,
+    });
+
+    // SAFETY: plain Node-API object construction in this call's scope; every function gets
+    // one count of the instance, released by its finalizer.
+    unsafe {
+        let mut imports = ptr::null_mut();
+        check(sys::napi_create_object(raw_env, &mut imports))?;
+        for (name, arity, cb) in imports::IMPORTS {
+            if version == Version::Unstable && name == "sock_accept\0" {
+                continue;
+            }
+            let mut f = ptr::null_mut();
+            check(sys::napi_create_function(
+                raw_env,
+                name.as_ptr().cast(),
+                name.len() as isize - 1,
+                cb,
+                Rc::as_ptr(&inst) as *mut c_void,
+                &mut f,
+            ))?;
+            check(sys::napi_add_finalizer(
+                raw_env,
+                f,
+                share(&inst),
+                Some(release_instance),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ))?;
+            let mut len = ptr::null_mut();
+            check(sys::napi_create_uint32(raw_env, arity as u32, &mut len))?;
+            let desc = sys::napi_property_descriptor {
+                utf8name: c"length".as_ptr(),
+                name: ptr::null_mut(),
+                method: None,
+                getter: None,
+                setter: None,
+                value: len,
+                attributes: sys::PropertyAttributes::configurable,
+                data: ptr::null_mut(),
+            };
+            check(sys::napi_define_properties(raw_env, f, 1, &desc))?;
+            check(sys::napi_set_named_property(raw_env, imports, name.as_ptr().cast(), f))?;
+        }
+        let mut handle = ptr::null_mut();
+        check(sys::napi_create_external(
+            raw_env,
+            share(&inst),
+            Some(release_instance),
+            ptr::null_mut(),
+            &mut handle,
+        ))?;
+        let mut result = ptr::null_mut();
+        check(sys::napi_create_object(raw_env, &mut result))?;
+        check(sys::napi_set_named_property(raw_env, result, c"wasiImport".as_ptr(), imports))?;
+        check(sys::napi_set_named_property(raw_env, result, c"handle".as_ptr(), handle))?;
+        Ok(Unknown::from_raw_unchecked(raw_env, result))
+    }
+}
+
+/// Binds guest memory: `view` is a Uint8Array over `memory.buffer` (ArrayBuffer or
+/// SharedArrayBuffer), `refresh` returns a new one when the buffer was replaced by growth.
+#[napi(js_name = "bindMemory")]
+pub fn bind_memory(env: &Env, handle: Unknown, view: Unknown, refresh: Unknown) -> Result<()> {
+    let raw_env = env.raw();
+    // SAFETY: `handle` is the external created by `create_host` (the JS side never hands
+    // anything else); its data is a live instance count.
+    unsafe {
+        let mut data = ptr::null_mut();
+        check(sys::napi_get_value_external(raw_env, handle.raw(), &mut data))?;
+        let inst = &*(data as *const Instance);
+        let mut view_ref = ptr::null_mut();
+        check(sys::napi_create_reference(raw_env, view.raw(), 1, &mut view_ref))?;
+        let mut refresh_ref = ptr::null_mut();
+        check(sys::napi_create_reference(raw_env, refresh.raw(), 1, &mut refresh_ref))?;
+        for old in [inst.view.replace(view_ref), inst.refresh.replace(refresh_ref)] {
+            if !old.is_null() {
+                sys::napi_delete_reference(raw_env, old);
+            }
+        }
+    }
+    Ok(())
+}

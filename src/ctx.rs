@@ -1,0 +1,114 @@
+//! `Ctx`: everything one WASI instance owns: its version, the args and environment tables
+//! (laid out once, in the exact bytes `args_get` / `environ_get` hand over), the fd table with
+//! stdio and preopens, and the random generator. Dropping a `Ctx` closes every host fd it
+//! opened (stdio duplicates included; never the Node process's own stdio).
+
+use crate::abi::{filetype, Errno, Version};
+use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
+use crate::host;
+use rand_chacha::ChaCha12Rng;
+use std::fs::File;
+use std::os::fd::OwnedFd;
+
+/// A string table as WASI hands it over: NUL-terminated entries back to back.
+#[derive(Default, Debug)]
+pub struct StringTable {
+    /// All entries, each followed by a NUL.
+    pub buf: Vec<u8>,
+    /// Start of each entry within `buf`.
+    pub offsets: Vec<u32>,
+}
+
+impl StringTable {
+    pub fn new<S: AsRef<[u8]>>(items: &[S]) -> Self {
+        let mut t = StringTable::default();
+        for s in items {
+            t.offsets.push(t.buf.len() as u32);
+            t.buf.extend_from_slice(s.as_ref());
+            t.buf.push(0);
+        }
+        t
+    }
+}
+
+/// A preopen as requested: the guest's name for it and the opened host directory.
+pub struct Preopen {
+    pub guest_path: String,
+    pub dir: cap_std::fs::Dir,
+}
+
+pub struct Ctx {
+    pub version: Version,
+    pub args: StringTable,
+    pub env: StringTable,
+    pub fds: FdTable,
+    rng: Option<ChaCha12Rng>,
+}
+
+impl Ctx {
+    /// Builds an instance's state. `stdio` are host fds already duplicated for this instance.
+    pub fn new(
+        version: Version,
+        args: &[String],
+        env: &[String],
+        stdio: [OwnedFd; 3],
+        preopens: Vec<Preopen>,
+    ) -> Result<Ctx, Errno> {
+        let mut fds = FdTable::new();
+        for fd in stdio {
+            let file = File::from(fd);
+            let ft = host::filetype_of(&file)?;
+            let (base, inheriting) = default_rights(ft);
+            fds.insert(FdEntry {
+                handle: Handle::File(file),
+                filetype: ft,
+                rights_base: base,
+                rights_inheriting: inheriting,
+                flags: 0,
+                preopen: None,
+            })?;
+        }
+        for p in preopens {
+            let (base, inheriting) = default_rights(filetype::DIRECTORY);
+            fds.insert(FdEntry {
+                handle: Handle::Dir(DirHandle {
+                    dir: p.dir,
+                    listing: None,
+                }),
+                filetype: filetype::DIRECTORY,
+                rights_base: base,
+                rights_inheriting: inheriting,
+                flags: 0,
+                preopen: Some(p.guest_path.into_bytes()),
+            })?;
+        }
+        Ok(Ctx {
+            version,
+            args: StringTable::new(args),
+            env: StringTable::new(env),
+            fds,
+            rng: None,
+        })
+    }
+
+    /// The instance's CSPRNG (ChaCha12, seeded from the OS on first use).
+    pub fn rng(&mut self) -> Result<&mut ChaCha12Rng, Errno> {
+        if self.rng.is_none() {
+            use rand_core::SeedableRng;
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|_| Errno::EIO)?;
+            self.rng = Some(ChaCha12Rng::from_seed(seed));
+        }
+        Ok(self.rng.as_mut().expect("seeded above"))
+    }
+}
+
+/// Opens a preopen's host directory (relative paths against the process cwd).
+pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno> {
+    let dir = cap_std::fs::Dir::open_ambient_dir(host_path, cap_std::ambient_authority())
+        .map_err(|e| Errno::from_io(&e))?;
+    Ok(Preopen {
+        guest_path: guest_path.to_string(),
+        dir,
+    })
+}

@@ -1,0 +1,225 @@
+//! The guest's fd numbers and what stands behind them: a host file (regular file, terminal,
+//! pipe, socket, device) or a directory (with its readdir cache), plus the WASI rights and
+//! fdflags the guest holds on it. New fds take the lowest free number, as POSIX and uvwasi
+//! do; the table has a hard size cap so a guest cannot grow it without bound.
+
+use crate::abi::{filetype, rights, Errno};
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd};
+
+/// The most fds one instance may hold open at once.
+pub const MAX_FDS: usize = 16384;
+
+/// What a guest fd refers to on the host.
+pub enum Handle {
+    /// Any host fd that is not a directory.
+    File(File),
+    /// A directory, opened beneath a preopen (or a preopen itself).
+    Dir(DirHandle),
+}
+
+/// An open directory and the listing `fd_readdir` serves cookies from.
+pub struct DirHandle {
+    pub dir: cap_std::fs::Dir,
+    /// Entries read from the host at the last rewind (cookie 0), in order.
+    pub listing: Option<Vec<ListedEntry>>,
+}
+
+/// One directory entry as read from the host.
+#[derive(Clone, Debug)]
+pub struct ListedEntry {
+    pub name: Vec<u8>,
+    pub ino: u64,
+    pub filetype: u8,
+}
+
+impl Handle {
+    pub fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Handle::File(f) => f.as_fd(),
+            Handle::Dir(d) => d.dir.as_fd(),
+        }
+    }
+}
+
+pub struct FdEntry {
+    pub handle: Handle,
+    pub filetype: u8,
+    pub rights_base: u64,
+    pub rights_inheriting: u64,
+    /// The guest-visible fdflags.
+    pub flags: u16,
+    /// For a preopen: the name the guest sees (`fd_prestat_dir_name`).
+    pub preopen: Option<Vec<u8>>,
+}
+
+impl FdEntry {
+    /// Whether `fd_seek` and friends can work on this fd at all.
+    pub fn seekable(&self) -> bool {
+        matches!(
+            self.filetype,
+            filetype::REGULAR_FILE | filetype::BLOCK_DEVICE | filetype::DIRECTORY
+        )
+    }
+
+    pub fn dir(&mut self) -> Result<&mut DirHandle, Errno> {
+        match &mut self.handle {
+            Handle::Dir(d) => Ok(d),
+            Handle::File(_) => Err(Errno::ENOTDIR),
+        }
+    }
+
+    pub fn file(&self) -> Result<&File, Errno> {
+        match &self.handle {
+            Handle::File(f) => Ok(f),
+            Handle::Dir(_) => Err(Errno::EISDIR),
+        }
+    }
+}
+
+/// Default rights for a host object of the given WASI filetype: `(base, inheriting)`.
+pub fn default_rights(ft: u8) -> (u64, u64) {
+    match ft {
+        filetype::REGULAR_FILE | filetype::BLOCK_DEVICE => (rights::REGULAR_FILE_BASE, 0),
+        filetype::DIRECTORY => (rights::DIRECTORY_BASE, rights::DIRECTORY_INHERITING),
+        filetype::SOCKET_STREAM | filetype::SOCKET_DGRAM => (rights::SOCKET_BASE, rights::ALL),
+        _ => (rights::TTY_BASE, 0),
+    }
+}
+
+#[derive(Default)]
+pub struct FdTable {
+    slots: Vec<Option<FdEntry>>,
+    open: usize,
+}
+
+impl FdTable {
+    pub fn new() -> Self {
+        FdTable::default()
+    }
+
+    /// Inserts at the lowest free number.
+    pub fn insert(&mut self, entry: FdEntry) -> Result<u32, Errno> {
+        if let Some(i) = self.slots.iter().position(Option::is_none) {
+            self.slots[i] = Some(entry);
+            self.open += 1;
+            return Ok(i as u32);
+        }
+        if self.slots.len() >= MAX_FDS {
+            return Err(Errno::EMFILE);
+        }
+        self.slots.push(Some(entry));
+        self.open += 1;
+        Ok(self.slots.len() as u32 - 1)
+    }
+
+    /// The entry behind `fd`, if the guest holds `needed` rights on it.
+    #[inline]
+    pub fn get(&mut self, fd: u32, needed: u64) -> Result<&mut FdEntry, Errno> {
+        let e = self
+            .slots
+            .get_mut(fd as usize)
+            .and_then(Option::as_mut)
+            .ok_or(Errno::EBADF)?;
+        if e.rights_base & needed != needed {
+            return Err(Errno::ENOTCAPABLE);
+        }
+        Ok(e)
+    }
+
+    /// The entry behind `fd` without a rights check.
+    pub fn peek(&self, fd: u32) -> Option<&FdEntry> {
+        self.slots.get(fd as usize).and_then(Option::as_ref)
+    }
+
+    pub fn contains(&self, fd: u32) -> bool {
+        matches!(self.slots.get(fd as usize), Some(Some(_)))
+    }
+
+    pub fn remove(&mut self, fd: u32) -> Result<FdEntry, Errno> {
+        let e = self
+            .slots
+            .get_mut(fd as usize)
+            .and_then(Option::take)
+            .ok_or(Errno::EBADF)?;
+        self.open -= 1;
+        while matches!(self.slots.last(), Some(None)) {
+            self.slots.pop();
+        }
+        Ok(e)
+    }
+
+    /// Moves `from` onto `to`, closing what `to` held. Both must be open.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        if !self.contains(from) || !self.contains(to) {
+            return Err(Errno::EBADF);
+        }
+        if from == to {
+            return Ok(());
+        }
+        let e = self.remove(from)?;
+        let old = self.slots[to as usize].replace(e);
+        drop(old);
+        Ok(())
+    }
+
+    /// The number of open fds.
+    pub fn len(&self) -> usize {
+        self.open
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.open == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> FdEntry {
+        FdEntry {
+            handle: Handle::File(File::open("/dev/null").unwrap()),
+            filetype: filetype::CHARACTER_DEVICE,
+            rights_base: rights::TTY_BASE,
+            rights_inheriting: 0,
+            flags: 0,
+            preopen: None,
+        }
+    }
+
+    #[test]
+    fn lowest_free_number_is_reused() {
+        let mut t = FdTable::new();
+        for i in 0..5 {
+            assert_eq!(t.insert(entry()).unwrap(), i);
+        }
+        t.remove(1).unwrap();
+        t.remove(3).unwrap();
+        assert_eq!(t.insert(entry()).unwrap(), 1);
+        assert_eq!(t.insert(entry()).unwrap(), 3);
+        assert_eq!(t.insert(entry()).unwrap(), 5);
+        assert_eq!(t.len(), 6);
+    }
+
+    #[test]
+    fn rights_are_enforced() {
+        let mut t = FdTable::new();
+        let fd = t.insert(entry()).unwrap();
+        assert!(t.get(fd, rights::FD_WRITE).is_ok());
+        assert_eq!(t.get(fd, rights::FD_SEEK).err(), Some(Errno::ENOTCAPABLE));
+        assert_eq!(t.get(99, 0).err(), Some(Errno::EBADF));
+    }
+
+    #[test]
+    fn renumber_needs_both_open() {
+        let mut t = FdTable::new();
+        let a = t.insert(entry()).unwrap();
+        let b = t.insert(entry()).unwrap();
+        assert_eq!(t.renumber(a, 7).unwrap_err(), Errno::EBADF);
+        t.renumber(b, a).unwrap();
+        assert!(t.contains(a));
+        assert!(!t.contains(b));
+        assert_eq!(t.len(), 1);
+    }
+}

@@ -1,0 +1,352 @@
+//! `GuestMemory`: the guest's linear memory as a checked window. Every guest pointer and
+//! length a syscall touches is checked here, in 64-bit arithmetic, and nowhere else; a range
+//! outside memory is `EOVERFLOW` (as node:wasi answers), never a trap or a host crash.
+//!
+//! No Rust reference (`&[u8]` / `&mut [u8]`) into guest memory is ever created: the guest may
+//! hand overlapping buffers, and a shared memory may be written by other threads during a
+//! call. Data moves with raw copies in and out, and host syscalls receive raw pointers.
+//!
+//! The window is taken fresh on every call by the binding. When a range does not fit, the
+//! binding's refresher is asked once for the current window (a shared memory grown by another
+//! thread keeps its old buffer length until asked again).
+
+use crate::abi::Errno;
+use std::cell::Cell;
+
+/// A refresher returns the memory's current `(base, len)`, if it can.
+pub type Refresh<'a> = &'a dyn Fn() -> Option<(*mut u8, usize)>;
+
+pub struct GuestMemory<'a> {
+    base: Cell<*mut u8>,
+    len: Cell<usize>,
+    refresh: Option<Refresh<'a>>,
+}
+
+impl<'a> GuestMemory<'a> {
+    /// # Safety
+    /// `base` must point to `len` bytes that stay allocated for the lifetime of this value
+    /// (one syscall), as must every window the refresher returns.
+    pub unsafe fn new(base: *mut u8, len: usize, refresh: Option<Refresh<'a>>) -> Self {
+        GuestMemory {
+            base: Cell::new(base),
+            len: Cell::new(len),
+            refresh,
+        }
+    }
+
+    /// The current size of the window in bytes.
+    pub fn len(&self) -> usize {
+        self.len.get()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len.get() == 0
+    }
+
+    /// Checks `[ptr, ptr + len)` and returns a raw pointer to its start.
+    #[inline]
+    pub fn range(&self, ptr: u32, len: u64) -> Result<*mut u8, Errno> {
+        let end = ptr as u64 + len;
+        if end > self.len.get() as u64 && !self.try_refresh(end) {
+            return Err(Errno::EOVERFLOW);
+        }
+        // SAFETY: `ptr + len <= self.len`, so the offset stays inside the window.
+        Ok(unsafe { self.base.get().add(ptr as usize) })
+    }
+
+    #[cold]
+    fn try_refresh(&self, needed: u64) -> bool {
+        if let Some(refresh) = self.refresh {
+            if let Some((base, len)) = refresh() {
+                self.base.set(base);
+                self.len.set(len);
+                return needed <= len as u64;
+            }
+        }
+        false
+    }
+
+    /// Checks an array of `count` records of `size` bytes at `ptr`.
+    pub fn array(&self, ptr: u32, count: u32, size: u32) -> Result<*mut u8, Errno> {
+        self.range(ptr, count as u64 * size as u64)
+    }
+
+    /// Copies `len` guest bytes at `ptr` into a new vector.
+    pub fn read_bytes(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
+        let src = self.range(ptr, len as u64)?;
+        let mut out = vec![0u8; len as usize];
+        // SAFETY: `src` is checked for `len` bytes; `out` is a fresh host buffer.
+        unsafe { std::ptr::copy(src, out.as_mut_ptr(), len as usize) };
+        Ok(out)
+    }
+
+    /// Copies guest bytes at `ptr` into `out`.
+    pub fn read_into(&self, ptr: u32, out: &mut [u8]) -> Result<(), Errno> {
+        let src = self.range(ptr, out.len() as u64)?;
+        // SAFETY: `src` is checked for `out.len()` bytes; `out` is host memory.
+        unsafe { std::ptr::copy(src, out.as_mut_ptr(), out.len()) };
+        Ok(())
+    }
+
+    /// Copies `data` into guest memory at `ptr`.
+    pub fn write_bytes(&self, ptr: u32, data: &[u8]) -> Result<(), Errno> {
+        let dst = self.range(ptr, data.len() as u64)?;
+        // SAFETY: `dst` is checked for `data.len()` bytes; `data` is host memory (ptr::copy
+        // tolerates overlap, should a caller ever pass guest-derived bytes).
+        unsafe { std::ptr::copy(data.as_ptr(), dst, data.len()) };
+        Ok(())
+    }
+
+    pub fn read_u8(&self, ptr: u32) -> Result<u8, Errno> {
+        let mut b = [0u8; 1];
+        self.read_into(ptr, &mut b)?;
+        Ok(b[0])
+    }
+
+    pub fn read_u16(&self, ptr: u32) -> Result<u16, Errno> {
+        let mut b = [0u8; 2];
+        self.read_into(ptr, &mut b)?;
+        Ok(u16::from_le_bytes(b))
+    }
+
+    pub fn read_u32(&self, ptr: u32) -> Result<u32, Errno> {
+        let mut b = [0u8; 4];
+        self.read_into(ptr, &mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    pub fn read_u64(&self, ptr: u32) -> Result<u64, Errno> {
+        let mut b = [0u8; 8];
+        self.read_into(ptr, &mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    pub fn write_u8(&self, ptr: u32, v: u8) -> Result<(), Errno> {
+        self.write_bytes(ptr, &[v])
+    }
+
+    pub fn write_u16(&self, ptr: u32, v: u16) -> Result<(), Errno> {
+        self.write_bytes(ptr, &v.to_le_bytes())
+    }
+
+    pub fn write_u32(&self, ptr: u32, v: u32) -> Result<(), Errno> {
+        self.write_bytes(ptr, &v.to_le_bytes())
+    }
+
+    pub fn write_u64(&self, ptr: u32, v: u64) -> Result<(), Errno> {
+        self.write_bytes(ptr, &v.to_le_bytes())
+    }
+
+    /// Reads an iovec table (`count` × `{ buf: u32, buf_len: u32 }`) and checks every buffer.
+    /// At most `max` entries are taken (a short transfer is always allowed); the table and
+    /// each buffer must lie inside memory.
+    pub fn iovecs(&self, ptr: u32, count: u32, max: u32) -> Result<Vec<IoVec>, Errno> {
+        self.array(ptr, count, 8)?;
+        let take = count.min(max);
+        let mut table = vec![0u8; take as usize * 8];
+        self.read_into(ptr, &mut table)?;
+        let mut out = Vec::with_capacity(take as usize);
+        for rec in table.chunks_exact(8) {
+            let buf = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+            let len = u32::from_le_bytes([rec[4], rec[5], rec[6], rec[7]]);
+            let base = self.range(buf, len as u64)?;
+            out.push(IoVec {
+                guest: buf,
+                base,
+                len: len as usize,
+            });
+        }
+        // Entries past `max` are not transferred, but they must still be valid.
+        if count > take {
+            for i in take..count {
+                let rec = ptr as u64 + i as u64 * 8;
+                let buf = self.read_u32(rec as u32)?;
+                let len = self.read_u32(rec as u32 + 4)?;
+                self.range(buf, len as u64)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One checked guest buffer of an iovec table.
+#[derive(Clone, Copy, Debug)]
+pub struct IoVec {
+    /// Guest address of the buffer.
+    pub guest: u32,
+    /// Host address of the buffer (valid for this call only).
+    pub base: *mut u8,
+    pub len: usize,
+}
+
+/// Host I/O straight between a host fd and guest buffers. The kernel reads or writes the
+/// guest's memory through raw iovecs, so no Rust reference to guest memory exists even when
+/// the guest's buffers overlap. `EINTR` is retried.
+#[cfg(unix)]
+pub mod io {
+    use super::IoVec;
+    use crate::abi::Errno;
+    use std::os::fd::{AsRawFd, BorrowedFd};
+
+    fn raw(iovs: &[IoVec]) -> Vec<libc::iovec> {
+        iovs.iter()
+            .map(|v| libc::iovec {
+                iov_base: v.base.cast(),
+                iov_len: v.len,
+            })
+            .collect()
+    }
+
+    fn retry(mut f: impl FnMut() -> isize) -> Result<usize, Errno> {
+        loop {
+            let n = f();
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::EINTR) {
+                return Err(Errno::from_io(&e));
+            }
+        }
+    }
+
+    /// `readv` / `preadv` into guest buffers.
+    pub fn read(fd: BorrowedFd<'_>, iovs: &[IoVec], offset: Option<u64>) -> Result<usize, Errno> {
+        let v = raw(iovs);
+        let fd = fd.as_raw_fd();
+        retry(|| match offset {
+            // SAFETY: every iovec was checked by `GuestMemory::iovecs` to lie inside guest
+            // memory, which stays mapped for the duration of the call.
+            None => unsafe { libc::readv(fd, v.as_ptr(), v.len() as i32) },
+            Some(off) => {
+                // SAFETY: as above.
+                unsafe { libc::preadv(fd, v.as_ptr(), v.len() as i32, off as libc::off_t) }
+            }
+        })
+    }
+
+    /// `writev` / `pwritev` from guest buffers.
+    pub fn write(fd: BorrowedFd<'_>, iovs: &[IoVec], offset: Option<u64>) -> Result<usize, Errno> {
+        let v = raw(iovs);
+        let fd = fd.as_raw_fd();
+        retry(|| match offset {
+            // SAFETY: every iovec was checked to lie inside guest memory.
+            None => unsafe { libc::writev(fd, v.as_ptr(), v.len() as i32) },
+            Some(off) => {
+                // SAFETY: as above.
+                unsafe { libc::pwritev(fd, v.as_ptr(), v.len() as i32, off as libc::off_t) }
+            }
+        })
+    }
+
+    /// `recvmsg` into guest buffers: returns (bytes, whether data was truncated).
+    pub fn recv(fd: BorrowedFd<'_>, iovs: &[IoVec], flags: i32) -> Result<(usize, bool), Errno> {
+        let mut v = raw(iovs);
+        let fd = fd.as_raw_fd();
+        // SAFETY: an all-zero msghdr is a valid empty header.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = v.as_mut_ptr();
+        msg.msg_iovlen = v.len() as _;
+        // SAFETY: the iovecs point into checked guest memory; `msg` outlives the call.
+        let n = retry(|| unsafe { libc::recvmsg(fd, &mut msg, flags) })?;
+        Ok((n, msg.msg_flags & libc::MSG_TRUNC != 0))
+    }
+
+    /// `sendmsg` from guest buffers (never raises SIGPIPE).
+    pub fn send(fd: BorrowedFd<'_>, iovs: &[IoVec]) -> Result<usize, Errno> {
+        let mut v = raw(iovs);
+        let fd = fd.as_raw_fd();
+        // SAFETY: an all-zero msghdr is a valid empty header.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = v.as_mut_ptr();
+        msg.msg_iovlen = v.len() as _;
+        // SAFETY: the iovecs point into checked guest memory; `msg` outlives the call.
+        retry(|| unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) })
+    }
+}
+
+/// A guest memory image owned by the host, for tests and fuzzing without Node.
+pub struct OwnedMemory {
+    bytes: Vec<u8>,
+}
+
+impl OwnedMemory {
+    pub fn new(len: usize) -> Self {
+        OwnedMemory {
+            bytes: vec![0u8; len],
+        }
+    }
+
+    pub fn view(&mut self) -> GuestMemory<'static> {
+        let len = self.bytes.len();
+        // SAFETY: the vector outlives the view for as long as the caller keeps both alive;
+        // tests hold `OwnedMemory` for the duration of every call they make.
+        unsafe { GuestMemory::new(self.bytes.as_mut_ptr(), len, None) }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_checked_in_64_bits() {
+        let mut m = OwnedMemory::new(65536);
+        let g = m.view();
+        assert!(g.range(65535, 1).is_ok());
+        assert_eq!(g.range(65535, 2).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(g.range(u32::MAX, 1).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(g.range(0, u32::MAX as u64).unwrap_err(), Errno::EOVERFLOW);
+        assert!(g.range(65536, 0).is_ok());
+        assert_eq!(g.range(65537, 0).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(g.array(0, u32::MAX, 8).unwrap_err(), Errno::EOVERFLOW);
+    }
+
+    #[test]
+    fn scalars_round_trip() {
+        let mut m = OwnedMemory::new(64);
+        let g = m.view();
+        g.write_u64(8, 0x0102_0304_0506_0708).unwrap();
+        assert_eq!(g.read_u64(8).unwrap(), 0x0102_0304_0506_0708);
+        assert_eq!(g.read_u8(8).unwrap(), 8);
+        assert_eq!(g.write_u32(61, 1).unwrap_err(), Errno::EOVERFLOW);
+        drop(g);
+        assert_eq!(&m.bytes()[8..16], &[8, 7, 6, 5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn iovecs_validate_every_entry() {
+        let mut m = OwnedMemory::new(256);
+        let g = m.view();
+        g.write_u32(0, 100).unwrap();
+        g.write_u32(4, 10).unwrap();
+        g.write_u32(8, 250).unwrap();
+        g.write_u32(12, 10).unwrap();
+        assert_eq!(g.iovecs(0, 2, 1024).unwrap_err(), Errno::EOVERFLOW);
+        let v = g.iovecs(0, 1, 1024).unwrap();
+        assert_eq!((v[0].guest, v[0].len), (100, 10));
+        // The second entry is past the cap but still checked.
+        assert_eq!(g.iovecs(0, 2, 1).unwrap_err(), Errno::EOVERFLOW);
+    }
+
+    #[test]
+    fn refresh_is_tried_once_on_a_miss() {
+        let mut big = vec![0u8; 128];
+        let base = big.as_mut_ptr();
+        let refresh = move || Some((base, 128usize));
+        // SAFETY: the window (first 64 bytes of `big`) and the refreshed one stay alive.
+        let g = unsafe { GuestMemory::new(base, 64, Some(&refresh)) };
+        assert!(g.range(100, 8).is_ok());
+        assert_eq!(g.len(), 128);
+        assert_eq!(g.range(128, 1).unwrap_err(), Errno::EOVERFLOW);
+        drop(big);
+    }
+}

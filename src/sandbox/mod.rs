@@ -1,0 +1,1 @@
+//! Handle-based path resolution beneath a preopen (the security core).

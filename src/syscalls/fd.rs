@@ -1,0 +1,352 @@
+//! The fd_* calls that work on any open fd: reading and writing (straight between the host fd
+//! and guest buffers), seeking, stat, flags and rights, sync, advise and allocate, closing and
+//! renumbering, and the preopen queries. Directory listing (`fd_readdir`) lives with the path
+//! calls. Stdio fds are the instance's own duplicates, so closing or renumbering them never
+//! touches the Node process's stdio; blocking semantics hold even when Node left a stdio fd
+//! non-blocking.
+
+use super::SysResult;
+use crate::abi::layout::{self, Fdstat};
+use crate::abi::{advice, fdflags, fstflags, rights, Errno, Whence};
+use crate::ctx::Ctx;
+use crate::fd_table::{FdEntry, Handle};
+use crate::host::{self, errno};
+use crate::memory::{io, GuestMemory};
+use rustix::fs::{SeekFrom, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT};
+use std::os::fd::AsFd;
+
+/// The most iovecs one call transfers (Linux's IOV_MAX); a longer table is a short transfer.
+pub const IOV_MAX: u32 = 1024;
+
+/// Runs a host read or write, waiting for readiness when the host fd is non-blocking but the
+/// guest did not ask for non-blocking I/O.
+fn blocking<T>(
+    e: &FdEntry,
+    write: bool,
+    mut op: impl FnMut() -> Result<T, Errno>,
+) -> Result<T, Errno> {
+    loop {
+        match op() {
+            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
+                host::wait_ready(e.handle.as_fd(), write)?
+            }
+            r => return r,
+        }
+    }
+}
+
+fn transfer(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: Option<u64>,
+    result: u32,
+    write: bool,
+) -> SysResult {
+    mem.range(result, 4)?;
+    let v = mem.iovecs(iovs, iovs_len, IOV_MAX)?;
+    let mut needed = if write { rights::FD_WRITE } else { rights::FD_READ };
+    if offset.is_some() {
+        needed |= rights::FD_SEEK;
+    }
+    let e = ctx.fds.get(fd, 0)?;
+    if offset.is_some() && !e.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    if e.rights_base & needed != needed {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    let file = e.file()?;
+    let n = blocking(e, write, || {
+        if write {
+            io::write(file.as_fd(), &v, offset)
+        } else {
+            io::read(file.as_fd(), &v, offset)
+        }
+    })?;
+    mem.write_u32(result, n as u32)
+}
+
+pub fn fd_read(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, iovs: u32, len: u32, nread: u32) -> SysResult {
+    transfer(ctx, mem, fd, iovs, len, None, nread, false)
+}
+
+pub fn fd_write(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, iovs: u32, len: u32, nwritten: u32) -> SysResult {
+    transfer(ctx, mem, fd, iovs, len, None, nwritten, true)
+}
+
+pub fn fd_pread(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    len: u32,
+    offset: u64,
+    nread: u32,
+) -> SysResult {
+    if offset > i64::MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
+    transfer(ctx, mem, fd, iovs, len, Some(offset), nread, false)
+}
+
+pub fn fd_pwrite(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    len: u32,
+    offset: u64,
+    nwritten: u32,
+) -> SysResult {
+    if offset > i64::MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
+    transfer(ctx, mem, fd, iovs, len, Some(offset), nwritten, true)
+}
+
+pub fn fd_seek(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    offset: u64,
+    whence: u32,
+    newoffset: u32,
+) -> SysResult {
+    mem.range(newoffset, 8)?;
+    let version = ctx.version;
+    let e = ctx.fds.get(fd, 0)?;
+    let whence = version.whence(whence).ok_or(Errno::EINVAL)?;
+    let offset = offset as i64;
+    // A pure position query needs only the tell right.
+    let needed = if offset == 0 && whence == Whence::Cur {
+        rights::FD_TELL
+    } else {
+        rights::FD_SEEK
+    };
+    if !e.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    if e.rights_base & (needed | rights::FD_SEEK) == 0 {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    let pos = match whence {
+        Whence::Set if offset < 0 => return Err(Errno::EINVAL),
+        Whence::Set => SeekFrom::Start(offset as u64),
+        Whence::Cur => SeekFrom::Current(offset),
+        Whence::End => SeekFrom::End(offset),
+    };
+    let n = rustix::fs::seek(e.handle.as_fd(), pos).map_err(errno)?;
+    mem.write_u64(newoffset, n)
+}
+
+pub fn fd_tell(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, offset: u32) -> SysResult {
+    mem.range(offset, 8)?;
+    let e = ctx.fds.get(fd, 0)?;
+    if !e.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    if e.rights_base & (rights::FD_TELL | rights::FD_SEEK) == 0 {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    let n = rustix::fs::tell(e.handle.as_fd()).map_err(errno)?;
+    mem.write_u64(offset, n)
+}
+
+pub fn fd_close(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
+    ctx.fds.remove(fd).map(drop)
+}
+
+pub fn fd_renumber(ctx: &mut Ctx, _mem: &GuestMemory, from: u32, to: u32) -> SysResult {
+    ctx.fds.renumber(from, to)
+}
+
+pub fn fd_fdstat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, stat: u32) -> SysResult {
+    mem.range(stat, layout::FDSTAT_SIZE as u64)?;
+    let e = ctx.fds.get(fd, 0)?;
+    let st = Fdstat {
+        filetype: e.filetype,
+        flags: e.flags,
+        rights_base: e.rights_base,
+        rights_inheriting: e.rights_inheriting,
+    };
+    mem.write_bytes(stat, &st.encode())
+}
+
+pub fn fd_fdstat_set_flags(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, flags: u32) -> SysResult {
+    if flags > fdflags::ALL as u32 {
+        return Err(Errno::EINVAL);
+    }
+    let flags = flags as u16;
+    let e = ctx.fds.get(fd, rights::FD_FDSTAT_SET_FLAGS)?;
+    // The sync flags are fixed at open time on every host we support.
+    let sync = fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC;
+    if (flags ^ e.flags) & sync != 0 {
+        return Err(Errno::ENOTSUP);
+    }
+    if e.preopen.is_none() && e.filetype == crate::abi::filetype::REGULAR_FILE {
+        // A file the guest opened owns its host description: keep the host flags in step.
+        use rustix::fs::OFlags;
+        let mut host = rustix::fs::fcntl_getfl(e.handle.as_fd()).map_err(errno)?;
+        host.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
+        host.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
+        rustix::fs::fcntl_setfl(e.handle.as_fd(), host).map_err(errno)?;
+    }
+    // Stdio and other shared descriptions are not changed on the host (that would change the
+    // Node process's own stdio); NONBLOCK is honoured by the read/write path instead.
+    e.flags = flags;
+    Ok(())
+}
+
+pub fn fd_fdstat_set_rights(
+    ctx: &mut Ctx,
+    _mem: &GuestMemory,
+    fd: u32,
+    base: u64,
+    inheriting: u64,
+) -> SysResult {
+    let e = ctx.fds.get(fd, 0)?;
+    // Rights only narrow.
+    if base & !e.rights_base != 0 || inheriting & !e.rights_inheriting != 0 {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    e.rights_base = base;
+    e.rights_inheriting = inheriting;
+    Ok(())
+}
+
+pub fn fd_filestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> SysResult {
+    let version = ctx.version;
+    mem.range(buf, version.filestat_size() as u64)?;
+    let e = ctx.fds.get(fd, rights::FD_FILESTAT_GET)?;
+    let st = rustix::fs::fstat(e.handle.as_fd()).map_err(errno)?;
+    let (bytes, n) = host::filestat_from_stat(&st, e.filetype).encode(version);
+    mem.write_bytes(buf, &bytes[..n])
+}
+
+pub fn fd_filestat_set_size(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, size: u64) -> SysResult {
+    let e = ctx.fds.get(fd, rights::FD_FILESTAT_SET_SIZE)?;
+    if size > i64::MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
+    let f = e.file()?;
+    rustix::fs::ftruncate(f, size).map_err(errno)
+}
+
+/// Turns WASI `(atim, mtim, fst_flags)` into host timestamps (`UTIME_OMIT` / `UTIME_NOW`).
+pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<Timestamps, Errno> {
+    if flags > fstflags::ALL as u32 {
+        return Err(Errno::EINVAL);
+    }
+    let flags = flags as u16;
+    let one = |set: u16, now: u16, t: u64| -> Result<Timespec, Errno> {
+        match (flags & set != 0, flags & now != 0) {
+            (true, true) => Err(Errno::EINVAL),
+            (false, true) => Ok(Timespec {
+                tv_sec: 0,
+                tv_nsec: UTIME_NOW as _,
+            }),
+            (true, false) => Ok(Timespec {
+                tv_sec: (t / 1_000_000_000) as _,
+                tv_nsec: (t % 1_000_000_000) as _,
+            }),
+            (false, false) => Ok(Timespec {
+                tv_sec: 0,
+                tv_nsec: UTIME_OMIT as _,
+            }),
+        }
+    };
+    Ok(Timestamps {
+        last_access: one(fstflags::ATIM, fstflags::ATIM_NOW, atim)?,
+        last_modification: one(fstflags::MTIM, fstflags::MTIM_NOW, mtim)?,
+    })
+}
+
+pub fn fd_filestat_set_times(
+    ctx: &mut Ctx,
+    _mem: &GuestMemory,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    flags: u32,
+) -> SysResult {
+    let ts = timestamps(atim, mtim, flags)?;
+    let e = ctx.fds.get(fd, rights::FD_FILESTAT_SET_TIMES)?;
+    rustix::fs::futimens(e.handle.as_fd(), &ts).map_err(errno)
+}
+
+pub fn fd_advise(
+    ctx: &mut Ctx,
+    _mem: &GuestMemory,
+    fd: u32,
+    offset: u64,
+    len: u64,
+    adv: u32,
+) -> SysResult {
+    use rustix::fs::Advice;
+    let a = match adv as u8 {
+        _ if adv > 255 => return Err(Errno::EINVAL),
+        advice::NORMAL => Advice::Normal,
+        advice::SEQUENTIAL => Advice::Sequential,
+        advice::RANDOM => Advice::Random,
+        advice::WILLNEED => Advice::WillNeed,
+        advice::DONTNEED => Advice::DontNeed,
+        advice::NOREUSE => Advice::NoReuse,
+        _ => return Err(Errno::EINVAL),
+    };
+    let e = ctx.fds.get(fd, rights::FD_ADVISE)?;
+    if e.filetype == crate::abi::filetype::DIRECTORY {
+        return Err(Errno::EBADF);
+    }
+    if !e.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    let len = std::num::NonZeroU64::new(len);
+    rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno)
+}
+
+pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len: u64) -> SysResult {
+    let e = ctx.fds.get(fd, rights::FD_ALLOCATE)?;
+    let f = e.file()?;
+    if len == 0 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
+        return Err(Errno::EINVAL);
+    }
+    rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len).map_err(errno)
+}
+
+pub fn fd_datasync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
+    let e = ctx.fds.get(fd, rights::FD_DATASYNC)?;
+    rustix::fs::fdatasync(e.handle.as_fd()).map_err(errno)
+}
+
+pub fn fd_sync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
+    let e = ctx.fds.get(fd, rights::FD_SYNC)?;
+    rustix::fs::fsync(e.handle.as_fd()).map_err(errno)
+}
+
+pub fn fd_prestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> SysResult {
+    mem.range(buf, layout::PRESTAT_SIZE as u64)?;
+    let e = ctx.fds.get(fd, 0)?;
+    let name = e.preopen.as_ref().ok_or(Errno::EBADF)?;
+    mem.write_bytes(buf, &layout::encode_prestat_dir(name.len() as u32))
+}
+
+/// Writes the preopen's name; a short buffer receives as much as fits (the spec's truncation).
+pub fn fd_prestat_dir_name(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, path: u32, len: u32) -> SysResult {
+    mem.range(path, len as u64)?;
+    let e = ctx.fds.get(fd, 0)?;
+    let name = e.preopen.as_ref().ok_or(Errno::EBADF)?;
+    let n = name.len().min(len as usize);
+    mem.write_bytes(path, &name[..n])
+}
+
+/// Whether an entry is a host socket (for the sock_* family).
+pub fn is_socket(e: &FdEntry) -> bool {
+    matches!(e.handle, Handle::File(_))
+        && matches!(
+            e.filetype,
+            crate::abi::filetype::SOCKET_STREAM | crate::abi::filetype::SOCKET_DGRAM
+        )
+}

@@ -1,0 +1,140 @@
+//! sock_accept, sock_recv, sock_send, sock_shutdown on fds that are host sockets (a stdio
+//! option may name a listening or connected socket, inetd-style). Any other fd is ENOTSOCK
+//! and a closed fd EBADF: never a crash (node:wasi dereferences a pipe as a socket).
+
+use super::fd::{is_socket, IOV_MAX};
+use super::SysResult;
+use crate::abi::{fdflags, riflags, rights, sdflags, Errno};
+use crate::ctx::Ctx;
+use crate::fd_table::{default_rights, FdEntry, Handle};
+use crate::host::{self, errno};
+use crate::memory::{io, GuestMemory};
+
+fn socket(ctx: &mut Ctx, fd: u32, needed: u64) -> Result<&mut FdEntry, Errno> {
+    let e = ctx.fds.get(fd, 0)?;
+    if !is_socket(e) {
+        return Err(Errno::ENOTSOCK);
+    }
+    if e.rights_base & needed != needed {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    Ok(e)
+}
+
+pub fn sock_accept(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, flags: u32, result: u32) -> SysResult {
+    mem.range(result, 4)?;
+    if flags & !(fdflags::NONBLOCK as u32) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let e = socket(ctx, fd, rights::SOCK_ACCEPT)?;
+    let nonblocking_listener = e.flags & fdflags::NONBLOCK != 0;
+    let conn = loop {
+        match rustix::net::accept_with(e.handle.as_fd(), rustix::net::SocketFlags::CLOEXEC) {
+            Ok(c) => break c,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(rustix::io::Errno::AGAIN) if !nonblocking_listener => {
+                host::wait_ready(e.handle.as_fd(), false)?
+            }
+            Err(err) => return Err(errno(err)),
+        }
+    };
+    let file = std::fs::File::from(conn);
+    let ft = host::filetype_of(&file)?;
+    let (base, inheriting) = default_rights(ft);
+    let flags = flags as u16;
+    if flags & fdflags::NONBLOCK != 0 {
+        rustix::io::ioctl_fionbio(&file, true).map_err(errno)?;
+    }
+    let new_fd = ctx.fds.insert(FdEntry {
+        handle: Handle::File(file),
+        filetype: ft,
+        rights_base: base,
+        rights_inheriting: inheriting,
+        flags,
+        preopen: None,
+    })?;
+    mem.write_u32(result, new_fd)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn sock_recv(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    ri_data: u32,
+    ri_data_len: u32,
+    ri_flags: u32,
+    ro_datalen: u32,
+    ro_flags: u32,
+) -> SysResult {
+    mem.range(ro_datalen, 4)?;
+    mem.range(ro_flags, 2)?;
+    let v = mem.iovecs(ri_data, ri_data_len, IOV_MAX)?;
+    let known = (riflags::RECV_PEEK | riflags::RECV_WAITALL) as u32;
+    if ri_flags & !known != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut flags = 0;
+    if ri_flags & riflags::RECV_PEEK as u32 != 0 {
+        flags |= libc::MSG_PEEK;
+    }
+    if ri_flags & riflags::RECV_WAITALL as u32 != 0 {
+        flags |= libc::MSG_WAITALL;
+    }
+    let e = socket(ctx, fd, rights::FD_READ)?;
+    let (n, truncated) = loop {
+        match io::recv(e.handle.as_fd(), &v, flags) {
+            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
+                host::wait_ready(e.handle.as_fd(), false)?
+            }
+            r => break r?,
+        }
+    };
+    mem.write_u32(ro_datalen, n as u32)?;
+    let out = if truncated {
+        riflags::RECV_DATA_TRUNCATED
+    } else {
+        0
+    };
+    mem.write_u16(ro_flags, out)
+}
+
+pub fn sock_send(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    si_data: u32,
+    si_data_len: u32,
+    si_flags: u32,
+    so_datalen: u32,
+) -> SysResult {
+    mem.range(so_datalen, 4)?;
+    let v = mem.iovecs(si_data, si_data_len, IOV_MAX)?;
+    if si_flags != 0 {
+        // siflags defines no bits.
+        return Err(Errno::EINVAL);
+    }
+    let e = socket(ctx, fd, rights::FD_WRITE)?;
+    let n = loop {
+        match io::send(e.handle.as_fd(), &v) {
+            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
+                host::wait_ready(e.handle.as_fd(), true)?
+            }
+            r => break r?,
+        }
+    };
+    mem.write_u32(so_datalen, n as u32)
+}
+
+pub fn sock_shutdown(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, how: u32) -> SysResult {
+    use rustix::net::Shutdown;
+    let how = match how as u8 {
+        _ if how > 3 => return Err(Errno::EINVAL),
+        sdflags::RD => Shutdown::Read,
+        sdflags::WR => Shutdown::Write,
+        x if x == sdflags::RD | sdflags::WR => Shutdown::Both,
+        _ => return Err(Errno::EINVAL),
+    };
+    let e = socket(ctx, fd, rights::SOCK_SHUTDOWN)?;
+    rustix::net::shutdown(e.handle.as_fd(), how).map_err(errno)
+}
