@@ -318,7 +318,6 @@ mod tests {
         assert_eq!(g.read_u64(8).unwrap(), 0x0102_0304_0506_0708);
         assert_eq!(g.read_u8(8).unwrap(), 8);
         assert_eq!(g.write_u32(61, 1).unwrap_err(), Errno::EOVERFLOW);
-        drop(g);
         assert_eq!(&m.bytes()[8..16], &[8, 7, 6, 5, 4, 3, 2, 1]);
     }
 

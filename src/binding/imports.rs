@@ -157,11 +157,18 @@ wasi_imports! {
 
 /// `proc_exit(code)`: hands the code to the instance's exit hook (JavaScript), which either
 /// throws the private exit signal `start()` catches or ends the process.
-unsafe extern "C" fn proc_exit(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn proc_exit(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     // SAFETY: called by Node with a valid env and callback info.
     let (inst, argv, argc) = unsafe { cb_info(env, info) };
     // SAFETY: argv[0] is a live handle when argc == 1.
-    let code = if argc == 1 { unsafe { decode::u32(env, argv[0]) } } else { None };
+    let code = if argc == 1 {
+        unsafe { decode::u32(env, argv[0]) }
+    } else {
+        None
+    };
     let Some(code) = code else {
         // SAFETY: env is valid for this callback.
         return unsafe { number(env, Errno::EINVAL.0 as u32) };
@@ -204,7 +211,11 @@ pub(super) const IMPORTS: [(&str, usize, sys::napi_callback); 46] = [
     ("fd_write\0", 4, Some(fd_write)),
     ("path_create_directory\0", 3, Some(path_create_directory)),
     ("path_filestat_get\0", 5, Some(path_filestat_get)),
-    ("path_filestat_set_times\0", 7, Some(path_filestat_set_times)),
+    (
+        "path_filestat_set_times\0",
+        7,
+        Some(path_filestat_set_times),
+    ),
     ("path_link\0", 7, Some(path_link)),
     ("path_open\0", 9, Some(path_open)),
     ("path_readlink\0", 6, Some(path_readlink)),

@@ -89,7 +89,10 @@ impl Instance {
         match w {
             Some((p, len)) if len > 0 && !p.is_null() => Some((p, len)),
             // Detached by memory.grow() (or a zero-page memory): take the current buffer.
-            _ => Some(self.refresh_window(env).unwrap_or((ptr::NonNull::dangling().as_ptr(), 0))),
+            _ => Some(
+                self.refresh_window(env)
+                    .unwrap_or((ptr::NonNull::dangling().as_ptr(), 0)),
+            ),
         }
     }
 
@@ -136,7 +139,11 @@ impl Instance {
         f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
     ) -> Option<u16> {
         let Some((base, len)) = self.window(env) else {
-            throw_code(env, "ERR_WASI_NOT_STARTED", "wasi.start() has not been called");
+            throw_code(
+                env,
+                "ERR_WASI_NOT_STARTED",
+                "wasi.start() has not been called",
+            );
             return None;
         };
         let refresh = || self.refresh_window(env);
@@ -151,7 +158,11 @@ impl Instance {
             Ok(Ok(())) => Some(0),
             Ok(Err(e)) => Some(e.0),
             Err(_) => {
-                throw_code(env, "ERR_WASI_RS_PANIC", "wasi-rs: internal error in a syscall");
+                throw_code(
+                    env,
+                    "ERR_WASI_RS_PANIC",
+                    "wasi-rs: internal error in a syscall",
+                );
                 None
             }
         }
@@ -203,7 +214,10 @@ fn check(st: sys::napi_status) -> Result<()> {
     if st == sys::Status::napi_ok {
         Ok(())
     } else {
-        Err(Error::new(Status::from(st), "Node-API call failed".to_string()))
+        Err(Error::new(
+            Status::from(st),
+            "Node-API call failed".to_string(),
+        ))
     }
 }
 
@@ -313,7 +327,12 @@ pub fn create_host<'env>(
                 data: ptr::null_mut(),
             };
             check(sys::napi_define_properties(raw_env, f, 1, &desc))?;
-            check(sys::napi_set_named_property(raw_env, imports, name.as_ptr().cast(), f))?;
+            check(sys::napi_set_named_property(
+                raw_env,
+                imports,
+                name.as_ptr().cast(),
+                f,
+            ))?;
         }
         let mut handle = ptr::null_mut();
         check(sys::napi_create_external(
@@ -325,8 +344,18 @@ pub fn create_host<'env>(
         ))?;
         let mut result = ptr::null_mut();
         check(sys::napi_create_object(raw_env, &mut result))?;
-        check(sys::napi_set_named_property(raw_env, result, c"wasiImport".as_ptr(), imports))?;
-        check(sys::napi_set_named_property(raw_env, result, c"handle".as_ptr(), handle))?;
+        check(sys::napi_set_named_property(
+            raw_env,
+            result,
+            c"wasiImport".as_ptr(),
+            imports,
+        ))?;
+        check(sys::napi_set_named_property(
+            raw_env,
+            result,
+            c"handle".as_ptr(),
+            handle,
+        ))?;
         Ok(Unknown::from_raw_unchecked(raw_env, result))
     }
 }
@@ -340,13 +369,30 @@ pub fn bind_memory(env: &Env, handle: Unknown, view: Unknown, refresh: Unknown) 
     // anything else); its data is a live instance count.
     unsafe {
         let mut data = ptr::null_mut();
-        check(sys::napi_get_value_external(raw_env, handle.raw(), &mut data))?;
+        check(sys::napi_get_value_external(
+            raw_env,
+            handle.raw(),
+            &mut data,
+        ))?;
         let inst = &*(data as *const Instance);
         let mut view_ref = ptr::null_mut();
-        check(sys::napi_create_reference(raw_env, view.raw(), 1, &mut view_ref))?;
+        check(sys::napi_create_reference(
+            raw_env,
+            view.raw(),
+            1,
+            &mut view_ref,
+        ))?;
         let mut refresh_ref = ptr::null_mut();
-        check(sys::napi_create_reference(raw_env, refresh.raw(), 1, &mut refresh_ref))?;
-        for old in [inst.view.replace(view_ref), inst.refresh.replace(refresh_ref)] {
+        check(sys::napi_create_reference(
+            raw_env,
+            refresh.raw(),
+            1,
+            &mut refresh_ref,
+        ))?;
+        for old in [
+            inst.view.replace(view_ref),
+            inst.refresh.replace(refresh_ref),
+        ] {
             if !old.is_null() {
                 sys::napi_delete_reference(raw_env, old);
             }

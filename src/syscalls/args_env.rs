@@ -24,7 +24,12 @@ fn table_get(t: &StringTable, mem: &GuestMemory, ptrs: u32, buf: u32) -> SysResu
     mem.write_bytes(buf, &t.buf)
 }
 
-pub fn args_sizes_get(ctx: &mut Ctx, mem: &GuestMemory, argc: u32, argv_buf_size: u32) -> SysResult {
+pub fn args_sizes_get(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    argc: u32,
+    argv_buf_size: u32,
+) -> SysResult {
     sizes_get(&ctx.args, mem, argc, argv_buf_size)
 }
 

@@ -35,6 +35,7 @@ fn blocking<T>(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn transfer(
     ctx: &mut Ctx,
     mem: &GuestMemory,
@@ -47,7 +48,11 @@ fn transfer(
 ) -> SysResult {
     mem.range(result, 4)?;
     let v = mem.iovecs(iovs, iovs_len, IOV_MAX)?;
-    let mut needed = if write { rights::FD_WRITE } else { rights::FD_READ };
+    let mut needed = if write {
+        rights::FD_WRITE
+    } else {
+        rights::FD_READ
+    };
     if offset.is_some() {
         needed |= rights::FD_SEEK;
     }
@@ -69,11 +74,25 @@ fn transfer(
     mem.write_u32(result, n as u32)
 }
 
-pub fn fd_read(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, iovs: u32, len: u32, nread: u32) -> SysResult {
+pub fn fd_read(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    len: u32,
+    nread: u32,
+) -> SysResult {
     transfer(ctx, mem, fd, iovs, len, None, nread, false)
 }
 
-pub fn fd_write(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, iovs: u32, len: u32, nwritten: u32) -> SysResult {
+pub fn fd_write(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    len: u32,
+    nwritten: u32,
+) -> SysResult {
     transfer(ctx, mem, fd, iovs, len, None, nwritten, true)
 }
 
@@ -310,7 +329,11 @@ pub fn fd_advise(
 pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len: u64) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_ALLOCATE)?;
     let f = e.file()?;
-    if len == 0 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
+    if len == 0
+        || offset
+            .checked_add(len)
+            .is_none_or(|end| end > i64::MAX as u64)
+    {
         return Err(Errno::EINVAL);
     }
     rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len).map_err(errno)
@@ -334,7 +357,13 @@ pub fn fd_prestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> Sy
 }
 
 /// Writes the preopen's name; a short buffer receives as much as fits (the spec's truncation).
-pub fn fd_prestat_dir_name(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, path: u32, len: u32) -> SysResult {
+pub fn fd_prestat_dir_name(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    path: u32,
+    len: u32,
+) -> SysResult {
     mem.range(path, len as u64)?;
     let e = ctx.fds.get(fd, 0)?;
     let name = e.preopen.as_ref().ok_or(Errno::EBADF)?;

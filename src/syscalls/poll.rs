@@ -121,7 +121,11 @@ pub fn poll_oneoff(
                             let nbytes = if write { 0 } else { readable_bytes(fd) };
                             ready_now.push((i, nbytes, kind));
                         } else {
-                            waits.push(FdWait { index: i, fd, write });
+                            waits.push(FdWait {
+                                index: i,
+                                fd,
+                                write,
+                            });
                         }
                     }
                     Some(Err(e)) => events.push(Event {
@@ -173,7 +177,11 @@ pub fn poll_oneoff(
         let mut pfds: Vec<PollFd> = waits
             .iter()
             .map(|w| {
-                let f = if w.write { PollFlags::OUT } else { PollFlags::IN };
+                let f = if w.write {
+                    PollFlags::OUT
+                } else {
+                    PollFlags::IN
+                };
                 PollFd::new(&w.fd, f)
             })
             .collect();

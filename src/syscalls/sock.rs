@@ -21,7 +21,13 @@ fn socket(ctx: &mut Ctx, fd: u32, needed: u64) -> Result<&mut FdEntry, Errno> {
     Ok(e)
 }
 
-pub fn sock_accept(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, flags: u32, result: u32) -> SysResult {
+pub fn sock_accept(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    flags: u32,
+    result: u32,
+) -> SysResult {
     mem.range(result, 4)?;
     if flags & !(fdflags::NONBLOCK as u32) != 0 {
         return Err(Errno::EINVAL);
