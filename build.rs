@@ -1,3 +1,6 @@
 fn main() {
-    napi_build::setup();
+    // The Node-API link setup only matters for the addon (feature `node`, on by default).
+    if std::env::var_os("CARGO_FEATURE_NODE").is_some() {
+        napi_build::setup();
+    }
 }

@@ -5,7 +5,7 @@
 //! exercises the syscall layer directly against an owned memory image.
 
 pub mod abi;
-#[cfg(not(test))]
+#[cfg(all(feature = "node", not(test)))]
 mod binding;
 pub mod ctx;
 pub mod fd_table;
