@@ -1,0 +1,68 @@
+'use strict';
+// Memory check: node --expose-gc bench/memcheck.js <runtime> <count> <module.wasm> <preopen dir>
+// Creates `count` WASI instances (each with one preopen, instantiated and started, its guest
+// making one call), lets them be collected, and reports RSS and the number of open fds at the
+// start and at the end as JSON on fd 3. The start is measured after a warm-up of 100 instances,
+// so one-time costs (code, caches, the first heap pages) are not counted as growth.
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const GUEST = `(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $clock_time_get (i32.const 1) (i64.const 1) (i32.const 0)))))`;
+
+function loadRuntime(name) {
+  switch (name) {
+    case 'wasi-rs': return require(path.join(__dirname, '..')).WASI;
+    case 'node': return require('node:wasi').WASI;
+    case 'wasm-util': return require('@tybys/wasm-util').WASI;
+    default: throw new Error(`unknown runtime ${name}`);
+  }
+}
+
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+async function settle() {
+  // Finalizers of collected objects run after GC, from the event loop.
+  for (let i = 0; i < 6; i++) {
+    global.gc();
+    await tick();
+  }
+}
+
+async function main() {
+  const [runtime, countText, wasmFile, dir] = process.argv.slice(2);
+  const count = Number(countText);
+  const WASI = loadRuntime(runtime);
+  const module = new WebAssembly.Module(fs.readFileSync(wasmFile));
+  const extra = runtime === 'wasm-util' ? { fs } : {};
+  const one = () => {
+    const wasi = new WASI({ version: 'preview1', returnOnExit: true, preopens: { '/sandbox': dir }, ...extra });
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    wasi.start(instance);
+  };
+
+  for (let i = 0; i < 100; i++) one();
+  await settle();
+  const rssStart = process.memoryUsage.rss();
+  const fdsStart = openFds();
+  for (let i = 0; i < count; i++) {
+    one();
+    if (i % 1000 === 999) await tick();
+  }
+  await settle();
+  const rssEnd = process.memoryUsage.rss();
+  const fdsEnd = openFds();
+  fs.writeSync(3, JSON.stringify({ count, rssStart, rssEnd, fdsStart, fdsEnd, peakRssKiB: process.resourceUsage().maxRSS }));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    fs.writeSync(3, JSON.stringify({ error: String(err?.stack ?? err) }));
+  });
+}
+
+module.exports = { GUEST };
