@@ -1,0 +1,70 @@
+'use strict';
+// THE list of intended differences between wasi-rs and node:wasi (the README table mirrors
+// it). Differential tests look a difference up here by id: a mismatch that is not listed is
+// a failure, and an id used by a test must exist here. Append new entries; keep ids stable.
+//   id:   short kebab-case name used by the tests
+//   what: the observable difference (node:wasi's behaviour -> wasi-rs's)
+//   why:  the reason wasi-rs differs (spec, security, or a node:wasi defect)
+
+module.exports = [
+  {
+    id: 'sandbox-symlink-escape',
+    what: 'A symlink inside a preopen that leads outside it (middle component, final component without the follow flag, dangling target with O_CREAT, `s -> .` chains, a sibling `sandboxXYZ`) is followed by node:wasi; wasi-rs refuses with EPERM (absolute target) or ENOTCAPABLE, and a final symlink opened without LOOKUPFLAGS_SYMLINK_FOLLOW is not followed (ELOOP).',
+    why: 'node:wasi checks path strings and lets the kernel follow symlinks the check never saw (its docs call it "not a secure sandbox"); wasi-rs resolves beneath the preopen handle, so no path reaches outside.',
+  },
+  {
+    id: 'path-dotdot-reentry',
+    what: '`../sandbox/file.txt` (leaves the preopen and comes back) opens under node:wasi; wasi-rs returns ENOTCAPABLE.',
+    why: 'Resolution is beneath the preopen handle: a component may never climb above it, even to come back (as openat2 RESOLVE_BENEATH and cap-std do).',
+  },
+  {
+    id: 'path-trailing-nul',
+    what: 'A NUL byte inside path_len (trailing included) is cut off by node:wasi, which opens/unlinks the shorter name; wasi-rs returns EINVAL.',
+    why: 'The guest named a different file than the one node:wasi touches; a NUL can never be part of a WASI path.',
+  },
+  {
+    id: 'path-invalid-utf8',
+    what: 'A path that is not valid UTF-8 is passed to the host by node:wasi (ENOENT, or a file created with that name); wasi-rs returns EILSEQ.',
+    why: 'WASI paths are strings (UTF-8); the spec\'s errno for an illegal byte sequence is EILSEQ.',
+  },
+  {
+    id: 'path-empty',
+    what: 'An empty path gives EINVAL under node:wasi; wasi-rs returns ENOENT.',
+    why: 'POSIX (and wasmtime) answer an empty path with ENOENT.',
+  },
+  {
+    id: 'path-too-long',
+    what: 'An 8 KiB path of `./` components is normalised and opened by node:wasi; wasi-rs returns ENAMETOOLONG.',
+    why: 'Guest path lengths are capped before the host allocates or resolves (the kernel\'s PATH_MAX is 4096).',
+  },
+  {
+    id: 'timestamps-nanoseconds',
+    what: 'Times set with fd/path_filestat_set_times are stored by node:wasi in whole seconds; wasi-rs keeps the nanoseconds.',
+    why: 'WASI timestamps are nanoseconds; the host (utimensat) keeps them.',
+  },
+  {
+    id: 'set-times-now-with-omit',
+    what: 'futimens/utimensat with atime UTIME_OMIT and mtime UTIME_NOW (fst_flags = MTIM_NOW only) returns EINVAL under node:wasi; wasi-rs sets mtime to now and leaves atime.',
+    why: 'The spec allows each of atime/mtime to be set, set to now, or left alone independently.',
+  },
+  {
+    id: 'readdir-dot-entries',
+    what: 'fd_readdir under node:wasi omits `.` and `..`; wasi-rs lists them.',
+    why: 'The spec\'s directory listing is the host\'s, `.` and `..` included (as wasmtime and POSIX readdir).',
+  },
+  {
+    id: 'readdir-inode-zero',
+    what: 'fd_readdir under node:wasi reports d_ino 0 for every entry; wasi-rs reports the real inode number.',
+    why: 'Programs compare inodes (find, du, cp -a); 0 is not an inode.',
+  },
+  {
+    id: 'readlink-short-buffer',
+    what: 'path_readlink into a buffer shorter than the link text returns ENOBUFS under node:wasi; wasi-rs fills the buffer and reports the truncated length.',
+    why: 'The spec and wasmtime truncate (readlink(2) semantics).',
+  },
+  {
+    id: 'fdstat-flags-host-bits',
+    what: 'fd_fdstat_get fs_flags under node:wasi carries host open(2) bits (0x8401 for O_APPEND on Linux); wasi-rs reports only WASI fdflags (APPEND = 1).',
+    why: 'fs_flags is a WASI fdflags bit set; host bits are meaningless to the guest.',
+  },
+];
