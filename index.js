@@ -36,6 +36,20 @@ function isWasmMemory(value) {
   }
 }
 
+const sabByteLength = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get
+  : null;
+
+function isSharedArrayBuffer(buffer) {
+  if (!sabByteLength) return false;
+  try {
+    sabByteLength.call(buffer);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function noNulBytes(value, name) {
   if (value.includes('\0')) {
     throw invalidArgValue(name, value, 'must be a string without null bytes');
@@ -120,8 +134,12 @@ class WASI {
       throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE',
         '"instance.exports.memory" property must be a WebAssembly.Memory object');
     }
-    const view = () => new Uint8Array(memoryBufferGetter.call(memory));
-    native.bindMemory(this[kHost], view(), view);
+    // An ArrayBuffer is read directly; a SharedArrayBuffer only through a view.
+    const shared = isSharedArrayBuffer(memoryBufferGetter.call(memory));
+    const view = shared
+      ? () => new Uint8Array(memoryBufferGetter.call(memory))
+      : () => memoryBufferGetter.call(memory);
+    native.bindMemory(this[kHost], view(), view, shared);
     this[kInstance] = instance;
     this[kStarted] = true;
   }

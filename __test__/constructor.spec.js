@@ -46,7 +46,9 @@ const cases = [
   ['returnOnExit checked after stdio', { version: 'preview1', returnOnExit: 'x', stdin: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', 'The value of "options.stdin" is out of range. It must be >= 0 && <= 2147483647. Received -1'],
   ['version checked before args', { version: 'x', args: 5 }, 'TypeError', 'ERR_INVALID_ARG_VALUE', 'The property \'options.version\' unsupported WASI version. Received \'x\''],
   ['args before env', { version: 'preview1', args: 5, env: 5 }, 'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "options.args" property must be an instance of Array. Received type number (5)'],
-  ['long string is cut', { version: 'preview1', args: 'abcdefghijklmnopqrstuvwxyz0123' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "options.args" property must be an instance of Array. Received type string (\'abcdefghijklmnopqrstuvwx...)'],
+  ['28 characters are shown whole', { version: 'preview1', args: 'a'.repeat(28) }, 'TypeError', 'ERR_INVALID_ARG_TYPE', `The "options.args" property must be an instance of Array. Received type string ('${'a'.repeat(28)}')`],
+  ['bigint shown whole', { version: 'preview1', args: 123456789012345678901234567890n }, 'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "options.args" property must be an instance of Array. Received type bigint (123456789012345678901234567890n)'],
+  ['long string is cut', { version: 'preview1', args: 'abcdefghijklmnopqrstuvwxyz0123' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "options.args" property must be an instance of Array. Received type string (\'abcdefghijklmnopqrstuvwxy...\')'],
 ];
 
 for (const [title, options, name, code, message] of cases) {

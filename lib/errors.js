@@ -26,9 +26,9 @@ function describeReceived(value) {
     if (value.constructor?.name) return ` Received an instance of ${value.constructor.name}`;
     return ` Received ${inspect(value, { depth: -1 })}`;
   }
-  let shown = inspect(value, { colors: false });
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof value} (${shown})`;
+  // Long strings are cut to 25 characters before quoting; other values are shown whole.
+  const cut = typeof value === 'string' && value.length > 28 ? `${value.slice(0, 25)}...` : value;
+  return ` Received type ${typeof value} (${inspect(cut, { colors: false })})`;
 }
 
 const primitiveTypes = new Set(['string', 'function', 'number', 'object', 'boolean', 'bigint', 'symbol']);

@@ -6,9 +6,10 @@
 //! hand overlapping buffers, and a shared memory may be written by other threads during a
 //! call. Data moves with raw copies in and out, and host syscalls receive raw pointers.
 //!
-//! The window is taken fresh on every call by the binding. When a range does not fit, the
-//! binding's refresher is asked once for the current window (a shared memory grown by another
-//! thread keeps its old buffer length until asked again).
+//! The window is taken fresh on every call by the binding, lazily: a `GuestMemory` may start
+//! empty, and when a range does not fit the refresher is asked for the current window (the
+//! first ask is cheap; a later one re-reads `memory.buffer`, for a shared memory grown by
+//! another thread or a buffer detached by growth).
 
 use crate::abi::Errno;
 use std::cell::Cell;
@@ -34,13 +35,16 @@ impl<'a> GuestMemory<'a> {
         }
     }
 
-    /// The current size of the window in bytes.
+    /// The size of guest memory in bytes (fetching the window if none was taken yet).
     pub fn len(&self) -> usize {
+        if self.len.get() == 0 {
+            self.try_refresh(1);
+        }
         self.len.get()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len.get() == 0
+        self.len() == 0
     }
 
     /// Checks `[ptr, ptr + len)` and returns a raw pointer to its start.

@@ -30,9 +30,13 @@ const MAX_ARGS: usize = 10;
 pub(crate) struct Instance {
     ctx: RefCell<Ctx>,
     env: sys::napi_env,
-    /// A Uint8Array over the memory's current buffer; null until bound.
+    /// The memory's current buffer: the ArrayBuffer itself, or for a shared memory a
+    /// Uint8Array over its SharedArrayBuffer (Node-API reads SharedArrayBuffers only through
+    /// views). Null until bound.
     view: Cell<sys::napi_ref>,
-    /// `() => new Uint8Array(memory.buffer)`, called when the view went stale.
+    /// Whether `view` is a Uint8Array (shared memory) rather than an ArrayBuffer.
+    shared: Cell<bool>,
+    /// Returns a fresh `view` (same kind), called when the old one went stale.
     refresh: Cell<sys::napi_ref>,
     /// `(code, returnOnExit, status) => never`, shared by all instances of a module.
     exit_hook: sys::napi_ref,
@@ -56,6 +60,24 @@ unsafe fn ref_value(env: sys::napi_env, r: sys::napi_ref) -> sys::napi_value {
     // SAFETY: `r` is a live reference created on `env`.
     unsafe { sys::napi_get_reference_value(env, r, &mut v) };
     v
+}
+
+/// `(data, length)` of an ArrayBuffer (`shared == false`) or of a Uint8Array view.
+#[inline(always)]
+unsafe fn buffer_window(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    shared: bool,
+) -> Option<(*mut u8, usize)> {
+    if shared {
+        // SAFETY: forwarded contract: `value` is a live Uint8Array handle.
+        return unsafe { typedarray_window(env, value) };
+    }
+    let mut len = 0usize;
+    let mut data = ptr::null_mut();
+    // SAFETY: `value` is a live ArrayBuffer handle.
+    let st = unsafe { sys::napi_get_arraybuffer_info(env, value, &mut data, &mut len) };
+    (st == sys::Status::napi_ok).then_some((data as *mut u8, len))
 }
 
 unsafe fn typedarray_window(env: sys::napi_env, view: sys::napi_value) -> Option<(*mut u8, usize)> {
@@ -84,8 +106,8 @@ impl Instance {
         if r.is_null() {
             return None;
         }
-        // SAFETY: `r` is a live reference to a Uint8Array.
-        let w = unsafe { typedarray_window(env, ref_value(env, r)) };
+        // SAFETY: `r` is a live reference to the kind of buffer `shared` says.
+        let w = unsafe { buffer_window(env, ref_value(env, r), self.shared.get()) };
         match w {
             Some((p, len)) if len > 0 && !p.is_null() => Some((p, len)),
             // Detached by memory.grow() (or a zero-page memory): take the current buffer.
@@ -115,7 +137,7 @@ impl Instance {
             {
                 return None;
             }
-            let w = typedarray_window(env, view)?;
+            let w = buffer_window(env, view, self.shared.get())?;
             let mut new_ref = ptr::null_mut();
             if sys::napi_create_reference(env, view, 1, &mut new_ref) == sys::Status::napi_ok {
                 let old = self.view.replace(new_ref);
@@ -138,18 +160,31 @@ impl Instance {
         _name: &'static str,
         f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
     ) -> Option<u16> {
-        let Some((base, len)) = self.window(env) else {
+        if self.view.get().is_null() {
             throw_code(
                 env,
                 "ERR_WASI_NOT_STARTED",
                 "wasi.start() has not been called",
             );
             return None;
+        }
+        // The window is fetched on the first guest access (calls that touch no memory pay
+        // nothing); a later miss asks JavaScript for the current buffer once (a shared
+        // memory grown by another thread keeps its old length in a stale view).
+        let misses = Cell::new(0u8);
+        let fetch = || {
+            let n = misses.get();
+            misses.set(n.saturating_add(1));
+            match n {
+                0 => self.window(env),
+                1 => self.refresh_window(env),
+                _ => None,
+            }
         };
-        let refresh = || self.refresh_window(env);
-        // SAFETY: the window is the memory's live buffer for the duration of this call (no
-        // JS runs during a syscall except the refresher, which returns a new live window).
-        let mem = unsafe { GuestMemory::new(base, len, Some(&refresh)) };
+        // SAFETY: every window `fetch` returns is the memory's live buffer for the duration
+        // of this call (no JS runs during a syscall except the refresher, which returns a new
+        // live window); the initial empty window is never dereferenced.
+        let mem = unsafe { GuestMemory::new(ptr::NonNull::dangling().as_ptr(), 0, Some(&fetch)) };
         let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
             // Re-entered from inside a syscall: impossible from wasm, refused from JS.
             return Some(Errno::EBUSY.0);
@@ -283,6 +318,7 @@ pub fn create_host<'env>(
         ctx: RefCell::new(ctx),
         env: raw_env,
         view: Cell::new(ptr::null_mut()),
+        shared: Cell::new(false),
         refresh: Cell::new(ptr::null_mut()),
         exit_hook: hook_ref,
         return_on_exit,
@@ -360,10 +396,17 @@ pub fn create_host<'env>(
     }
 }
 
-/// Binds guest memory: `view` is a Uint8Array over `memory.buffer` (ArrayBuffer or
-/// SharedArrayBuffer), `refresh` returns a new one when the buffer was replaced by growth.
+/// Binds guest memory: `view` is `memory.buffer` (an ArrayBuffer) or, when `shared`, a
+/// Uint8Array over the SharedArrayBuffer; `refresh` returns a new one of the same kind when
+/// the buffer was replaced by growth.
 #[napi(js_name = "bindMemory")]
-pub fn bind_memory(env: &Env, handle: Unknown, view: Unknown, refresh: Unknown) -> Result<()> {
+pub fn bind_memory(
+    env: &Env,
+    handle: Unknown,
+    view: Unknown,
+    refresh: Unknown,
+    shared: bool,
+) -> Result<()> {
     let raw_env = env.raw();
     // SAFETY: `handle` is the external created by `create_host` (the JS side never hands
     // anything else); its data is a live instance count.
@@ -389,6 +432,7 @@ pub fn bind_memory(env: &Env, handle: Unknown, view: Unknown, refresh: Unknown) 
             1,
             &mut refresh_ref,
         ))?;
+        inst.shared.set(shared);
         for old in [
             inst.view.replace(view_ref),
             inst.refresh.replace(refresh_ref),
