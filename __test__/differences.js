@@ -67,4 +67,9 @@ module.exports = [
     what: 'fd_fdstat_get fs_flags under node:wasi carries host open(2) bits (0x8401 for O_APPEND on Linux); wasi-rs reports only WASI fdflags (APPEND = 1).',
     why: 'fs_flags is a WASI fdflags bit set; host bits are meaningless to the guest.',
   },
+  {
+    id: 'empty-path-at-memory-end',
+    what: 'A zero-length path whose pointer is exactly the end of guest memory gives EOVERFLOW under node:wasi; wasi-rs reads the (valid, empty) range and returns ENOENT as for any empty path.',
+    why: 'A zero-length range ending at the memory\'s end is in bounds; the empty path is then the error.',
+  },
 ];

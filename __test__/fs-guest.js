@@ -67,7 +67,7 @@ const BUF_LEN = 0x10000;
 // WASI constants (preview1).
 const E = {
   SUCCESS: 0, ACCES: 2, BADF: 8, EXIST: 20, ILSEQ: 25, INVAL: 28, IO: 29, ISDIR: 31, LOOP: 32,
-  NAMETOOLONG: 37, NOENT: 44, NOSYS: 52, NOTDIR: 54, NOTEMPTY: 55, PERM: 63, XDEV: 75,
+  NAMETOOLONG: 37, NOENT: 44, NOSYS: 52, NOTDIR: 54, NOTEMPTY: 55, OVERFLOW: 61, PERM: 63, XDEV: 75,
   NOTCAPABLE: 76,
 };
 const ERRNO_NAMES = Object.fromEntries(Object.entries(E).map(([k, v]) => [v, `E${k}`]));

@@ -116,6 +116,12 @@ const ops = {
     g.write(1, r.raw);
     return { err: 0, stat: r.stat };
   },
+  // path_open with a raw (pointer, length) pair at the edges of guest memory: the pointer
+  // is `back` bytes before the end of memory (negative: after it), or `abs` exactly.
+  rawOpen: ({ back, abs }, len) => (g) => {
+    const p = abs ?? g.memory.buffer.byteLength - back;
+    return { err: g.x.path_open(DIR, 0, p | 0, len, 0, g.inheriting(DIR), 0n, 0, 0x21000) };
+  },
   readlink: (p) => (g) => {
     const r = g.readlink(DIR, p);
     if (r.err) return { err: r.err };
@@ -282,6 +288,11 @@ function cases() {
     ['readlink out/lnk', ops.readlink('out/lnk'), ESCAPE],
     ['readlink ../outside/lnk', ops.readlink('../outside/lnk'), E.NOTCAPABLE],
     ['readlink abs/lnk', ops.readlink('abs/lnk'), E.PERM],
+    // The edges of guest memory.
+    ['path_open, empty path at the very end of memory', ops.rawOpen({ back: 0 }, 0), E.NOENT],
+    ['path_open, path running past the end of memory', ops.rawOpen({ back: 3 }, 10), E.OVERFLOW],
+    ['path_open, path pointer past the end of memory', ops.rawOpen({ back: -1 }, 1), E.OVERFLOW],
+    ['path_open, path pointer 0xfffffff0 (negative as i32)', ops.rawOpen({ abs: 0xfffffff0 }, 4), E.OVERFLOW],
   ];
 }
 
