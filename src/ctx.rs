@@ -59,12 +59,18 @@ impl Ctx {
             let file = File::from(fd);
             let ft = host::filetype_of(&file)?;
             let (base, inheriting) = default_rights(ft);
+            // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
+            // not reported: Node may have made its own stdio non-blocking, and the guest still
+            // gets blocking reads and writes.
+            let append = rustix::fs::fcntl_getfl(&file)
+                .map(|f| f.contains(rustix::fs::OFlags::APPEND))
+                .unwrap_or(false);
             fds.insert(FdEntry {
                 handle: Handle::File(file),
                 filetype: ft,
                 rights_base: base,
                 rights_inheriting: inheriting,
-                flags: 0,
+                flags: if append { crate::abi::fdflags::APPEND } else { 0 },
                 preopen: None,
             })?;
         }

@@ -1,6 +1,7 @@
 //! clock_res_get, clock_time_get: realtime, monotonic, process and thread CPU time, read from
 //! the host clocks of the same names (vDSO where the kernel offers it). `precision` is a hint
-//! the host clocks cannot use; it is accepted and ignored, as node:wasi does.
+//! the host clocks cannot use; it is accepted and ignored, as node:wasi does. The result
+//! pointer is checked before the clock id, as node:wasi does (EOVERFLOW wins over EINVAL).
 
 use super::SysResult;
 use crate::abi::{clockid, Errno};
@@ -28,8 +29,8 @@ pub fn now(id: u32) -> Result<u64, Errno> {
 }
 
 pub fn clock_res_get(_ctx: &mut Ctx, mem: &GuestMemory, id: u32, resolution: u32) -> SysResult {
-    let clock = host_clock(id)?;
     mem.range(resolution, 8)?;
+    let clock = host_clock(id)?;
     let res = to_ns(rustix::time::clock_getres(clock)).max(1);
     mem.write_u64(resolution, res)
 }
@@ -41,6 +42,7 @@ pub fn clock_time_get(
     _precision: u64,
     time: u32,
 ) -> SysResult {
+    mem.range(time, 8)?;
     let t = now(id)?;
     mem.write_u64(time, t)
 }

@@ -2,19 +2,15 @@
 //! exit itself, since it unwinds through JavaScript).
 
 use super::SysResult;
-use crate::abi::{Errno, SIGNAL_MAX};
+use crate::abi::Errno;
 use crate::ctx::Ctx;
 use crate::memory::GuestMemory;
 
-/// A guest may not signal the Node process: `proc_raise` with a valid signal is ENOSYS
-/// (node:wasi raises it on the host, which lets a guest kill its host). Signal 0 (`none`)
-/// succeeds; values outside the ABI are EINVAL.
-pub fn proc_raise(_ctx: &mut Ctx, _mem: &GuestMemory, sig: u32) -> SysResult {
-    match sig {
-        0 => Ok(()),
-        s if s <= SIGNAL_MAX => Err(Errno::ENOSYS),
-        _ => Err(Errno::EINVAL),
-    }
+/// A guest may not signal the Node process: `proc_raise` is ENOSYS for every value (node:wasi
+/// raises a valid signal on the host, which lets a guest kill or debug its host; for `none`
+/// and unknown values it answers ENOSYS too, so only real signals differ).
+pub fn proc_raise(_ctx: &mut Ctx, _mem: &GuestMemory, _sig: u32) -> SysResult {
+    Err(Errno::ENOSYS)
 }
 
 pub fn sched_yield(_ctx: &mut Ctx, _mem: &GuestMemory) -> SysResult {
