@@ -31,6 +31,16 @@ const SIGNATURES = {
   sock_send: 'i32 i32 i32 i32 i32', sock_shutdown: 'i32 i32',
 };
 
+// The path calls (not imported by the prelude; the filesystem specs drive them).
+const PATH_SIGNATURES = {
+  path_create_directory: 'i32 i32 i32', path_filestat_get: 'i32 i32 i32 i32 i32',
+  path_filestat_set_times: 'i32 i32 i32 i32 i64 i64 i32', path_link: 'i32 i32 i32 i32 i32 i32 i32',
+  path_open: 'i32 i32 i32 i32 i32 i64 i64 i32 i32', path_readlink: 'i32 i32 i32 i32 i32 i32',
+  path_remove_directory: 'i32 i32 i32', path_rename: 'i32 i32 i32 i32 i32 i32',
+  path_symlink: 'i32 i32 i32 i32 i32', path_unlink_file: 'i32 i32 i32',
+};
+const ALL_SIGNATURES = { ...SIGNATURES, ...PATH_SIGNATURES, proc_exit: 'i32' };
+
 const PRINT_IOV = 16384;
 const NUM_BUF = 16400;
 const STRINGS = 20000;
@@ -95,9 +105,33 @@ function guestSource({ start, funcs = '', module = 'wasi_snapshot_preview1', pag
   ${body})`;
 }
 
+/**
+ * A "proxy" guest: exports `call_<name>` for every non-path import (a wasm function that
+ * passes its i32/i64 arguments straight through, so JS calls cross wasm's i32 conversion:
+ * 0x80000000 arrives at the host as a negative Number), `grow(pages)`, and its memory.
+ */
+function proxySource(options = {}) {
+  const module = options.module ?? 'wasi_snapshot_preview1';
+  const wrappers = Object.entries(SIGNATURES)
+    .filter(([name]) => !(module === 'wasi_unstable' && name === 'sock_accept'))
+    .map(([name, params]) => {
+      const list = params ? params.split(' ') : [];
+      const gets = list.map((_, i) => `(local.get ${i})`).join(' ');
+      return `(func (export "call_${name}")${list.length ? ` (param ${params})` : ''} (result i32) (call $${name} ${gets}))`;
+    });
+  wrappers.push('(func (export "call_proc_exit") (param i32) (call $proc_exit (local.get 0)))');
+  wrappers.push('(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))');
+  return guestSource({ ...options, funcs: `${wrappers.join('\n')}\n${options.funcs ?? ''}` });
+}
+
+/** Compiles a proxy guest (see proxySource). */
+function proxy(options) {
+  return wat(proxySource(options));
+}
+
 /** Compiles a guest to a wasm Buffer. */
 function guest(options) {
   return wat(guestSource(options));
 }
 
-module.exports = { guest, guestSource, SIGNATURES, PRINT_IOV, STRINGS };
+module.exports = { guest, guestSource, proxy, proxySource, SIGNATURES, ALL_SIGNATURES, PRINT_IOV, STRINGS };

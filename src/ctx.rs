@@ -70,7 +70,11 @@ impl Ctx {
                 filetype: ft,
                 rights_base: base,
                 rights_inheriting: inheriting,
-                flags: if append { crate::abi::fdflags::APPEND } else { 0 },
+                flags: if append {
+                    crate::abi::fdflags::APPEND
+                } else {
+                    0
+                },
                 preopen: None,
             })?;
         }
