@@ -113,10 +113,17 @@ impl Ctx {
     }
 }
 
-/// Opens a preopen's host directory (relative paths against the process cwd).
+/// Opens a preopen's host directory (relative paths against the process cwd). The fd is a
+/// real read-only directory descriptor (not `O_PATH`), so `fd_readdir` can list it.
 pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno> {
-    let dir = cap_std::fs::Dir::open_ambient_dir(host_path, cap_std::ambient_authority())
-        .map_err(|e| Errno::from_io(&e))?;
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        host_path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .map_err(host::errno)?;
+    let dir = cap_std::fs::Dir::from_std_file(File::from(fd));
     Ok(Preopen {
         guest_path: guest_path.to_string(),
         dir,

@@ -21,16 +21,8 @@ pub enum Handle {
 /// An open directory and the listing `fd_readdir` serves cookies from.
 pub struct DirHandle {
     pub dir: cap_std::fs::Dir,
-    /// Entries read from the host at the last rewind (cookie 0), in order.
-    pub listing: Option<Vec<ListedEntry>>,
-}
-
-/// One directory entry as read from the host.
-#[derive(Clone, Debug)]
-pub struct ListedEntry {
-    pub name: Vec<u8>,
-    pub ino: u64,
-    pub filetype: u8,
+    /// The listing read from the host since the last rewind (cookie 0); created on first use.
+    pub listing: Option<Box<crate::sandbox::listing::Listing>>,
 }
 
 impl Handle {

@@ -1,1 +1,432 @@
-//! Handle-based path resolution beneath a preopen (the security core).
+//! The sandbox: every guest path is resolved beneath an open directory handle, never turned
+//! into a host path string. This module owns the checks on the path text a guest hands over
+//! (length, NUL, UTF-8, absolute, lexical `..` escape) and the operations on a path beneath a
+//! directory (`open`, `stat`, `mkdir`, `unlink`, …).
+//!
+//! How resolution stays beneath the preopen:
+//! - a single plain name (no `/`, not `.` or `..`) is handed straight to the `*at` call with
+//!   "do not follow" semantics: the kernel looks only inside the directory handle, so nothing
+//!   can escape, and the common case costs one syscall;
+//! - anything else goes through `openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)` on Linux
+//!   (one syscall, the kernel refuses any escape with `EXDEV`), or through cap-std
+//!   (`cap_std::fs::Dir`, `cap_fs_ext::DirExt`), whose resolver walks component by component
+//!   with `O_NOFOLLOW`, expands symlinks itself with a hop limit and never lets `..` rise above
+//!   the start; operations on a final name (unlink, rename, link, symlink, mkdir, set times)
+//!   open the parent that way and use the `*at` call on the last component.
+//!
+//! Errnos follow node:wasi where it answers sanely: an absolute path or a lexical `..` escape
+//! is ENOTCAPABLE before the host is asked; an escape only a symlink reveals (including an
+//! absolute symlink target) is EPERM; a symlink loop is ELOOP; a NUL inside the path length is
+//! EINVAL; invalid UTF-8 is EILSEQ; an empty path is ENOENT; a path longer than [`PATH_MAX`]
+//! is ENAMETOOLONG (checked before anything is copied).
+//!
+//! A final symlink is followed only when the guest passed `LOOKUPFLAGS_SYMLINK_FOLLOW`, and a
+//! trailing slash does not change that: `link/` without the flag is not followed.
+
+pub mod listing;
+
+use crate::abi::{layout::Filestat, Errno};
+use crate::host;
+use crate::memory::GuestMemory;
+use cap_std::fs::Dir;
+use rustix::fs::{AtFlags, Mode, OFlags, Timestamps};
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::Path;
+
+/// The longest guest path accepted, in bytes (Linux's PATH_MAX).
+pub const PATH_MAX: usize = 4096;
+
+/// A scratch buffer a guest path is copied into (on the caller's stack, no allocation).
+pub type PathBuf = [u8; PATH_MAX];
+
+/// Copies the guest path at `(ptr, len)` into `buf` and checks it. Returns the path text.
+pub fn read_path<'b>(
+    mem: &GuestMemory,
+    ptr: u32,
+    len: u32,
+    buf: &'b mut PathBuf,
+) -> Result<&'b str, Errno> {
+    mem.range(ptr, len as u64)?;
+    if len as usize > PATH_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let bytes = &mut buf[..len as usize];
+    mem.read_into(ptr, bytes)?;
+    check_path(bytes)
+}
+
+/// Copies a symlink target (`path_symlink`'s old path) from the guest: the same NUL, UTF-8
+/// and length checks as a path, but it is link contents, not resolved here, so `..` is kept
+/// as written (following it later stays beneath the preopen). An absolute target is EPERM.
+pub fn read_target<'b>(
+    mem: &GuestMemory,
+    ptr: u32,
+    len: u32,
+    buf: &'b mut PathBuf,
+) -> Result<&'b str, Errno> {
+    mem.range(ptr, len as u64)?;
+    if len as usize > PATH_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let bytes = &mut buf[..len as usize];
+    mem.read_into(ptr, bytes)?;
+    if bytes.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    let s = std::str::from_utf8(bytes).map_err(|_| Errno::EILSEQ)?;
+    if s.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if s.starts_with('/') {
+        return Err(Errno::EPERM);
+    }
+    Ok(s)
+}
+
+/// The checks on a guest path's bytes, in the order the errnos take precedence.
+pub fn check_path(bytes: &[u8]) -> Result<&str, Errno> {
+    if bytes.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    let s = std::str::from_utf8(bytes).map_err(|_| Errno::EILSEQ)?;
+    if s.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if s.starts_with('/') {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    let mut depth = 0usize;
+    for c in s.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => depth = depth.checked_sub(1).ok_or(Errno::ENOTCAPABLE)?,
+            _ => depth += 1,
+        }
+    }
+    Ok(s)
+}
+
+/// Whether `path` is one plain name inside the directory (the fast path).
+#[inline]
+fn is_plain_name(path: &str) -> bool {
+    !path.contains('/') && path != "." && path != ".."
+}
+
+/// Splits off trailing slashes: `("a/b", true)` for `a/b//`. A path of only slashes cannot
+/// reach here (absolute paths are refused first).
+fn strip_trailing_slashes(path: &str) -> (&str, bool) {
+    let t = path.trim_end_matches('/');
+    if t.len() == path.len() {
+        (path, false)
+    } else {
+        (t, true)
+    }
+}
+
+fn io_err(e: std::io::Error) -> Errno {
+    Errno::from_io(&e)
+}
+
+/// Opens `path` beneath `dir` with host open flags `flags` (access mode, create, exclusive,
+/// truncate, directory, append, sync, nonblock). `follow` says whether a final symlink is
+/// followed. `O_CLOEXEC` and `O_NOCTTY` are always added.
+pub fn open(dir: &Dir, path: &str, follow: bool, flags: OFlags) -> Result<OwnedFd, Errno> {
+    let mode = Mode::from_bits_truncate(0o666);
+    let flags = flags | OFlags::CLOEXEC | OFlags::NOCTTY;
+    if is_plain_name(path) {
+        match rustix::fs::openat(dir, path, flags | OFlags::NOFOLLOW, mode) {
+            // With the follow flag a final symlink is resolved below, beneath `dir`.
+            Err(rustix::io::Errno::LOOP) if follow => {}
+            r => return r.map_err(host::errno),
+        }
+    }
+    let (path, slash) = strip_trailing_slashes(path);
+    let mut flags = flags;
+    if slash {
+        flags |= OFlags::DIRECTORY;
+    }
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    open_beneath(dir, path, flags, mode)
+}
+
+/// `openat2(RESOLVE_BENEATH)`; cap-std's manual walk where the kernel lacks it.
+#[cfg(target_os = "linux")]
+fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
+    use rustix::fs::ResolveFlags;
+    // openat2 insists on a zero mode unless a file may be created.
+    let mode = if flags.contains(OFlags::CREATE) {
+        mode
+    } else {
+        Mode::empty()
+    };
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
+    if !NO_OPENAT2.load(Ordering::Relaxed) {
+        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+        // EAGAIN: a rename raced the lookup somewhere on the host; retry a few times.
+        for _ in 0..4 {
+            match rustix::fs::openat2(dir, path, flags, mode, resolve) {
+                Ok(fd) => return Ok(fd),
+                Err(rustix::io::Errno::AGAIN) => continue,
+                // The kernel refused to leave the directory: a symlink pointed outside.
+                Err(rustix::io::Errno::XDEV) => return Err(Errno::EPERM),
+                Err(rustix::io::Errno::NOSYS) => {
+                    NO_OPENAT2.store(true, Ordering::Relaxed);
+                    break;
+                }
+                // Some seccomp sandboxes answer EPERM for an unknown syscall: let cap-std decide.
+                Err(rustix::io::Errno::PERM) => break,
+                Err(e) => return Err(host::errno(e)),
+            }
+        }
+    }
+    cap_open(dir, path, flags, mode)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
+    cap_open(dir, path, flags, mode)
+}
+
+/// Opens through cap-std's resolver (the portable fallback).
+fn cap_open(dir: &Dir, path: &str, flags: OFlags, _mode: Mode) -> Result<OwnedFd, Errno> {
+    use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
+    use cap_std::fs::OpenOptionsExt;
+    let mut o = cap_std::fs::OpenOptions::new();
+    let acc = flags & OFlags::RWMODE;
+    o.read(acc == OFlags::RDONLY || acc == OFlags::RDWR);
+    o.write(acc == OFlags::WRONLY || acc == OFlags::RDWR);
+    o.append(flags.contains(OFlags::APPEND));
+    o.truncate(flags.contains(OFlags::TRUNC));
+    if flags.contains(OFlags::CREATE) {
+        if flags.contains(OFlags::EXCL) {
+            o.create_new(true);
+        } else {
+            o.create(true);
+        }
+    }
+    o.follow(if flags.contains(OFlags::NOFOLLOW) {
+        FollowSymlinks::No
+    } else {
+        FollowSymlinks::Yes
+    });
+    o.maybe_dir(true);
+    let handled = OFlags::RWMODE
+        | OFlags::APPEND
+        | OFlags::TRUNC
+        | OFlags::CREATE
+        | OFlags::EXCL
+        | OFlags::NOFOLLOW
+        | OFlags::CLOEXEC;
+    o.custom_flags((flags & !handled).bits() as i32);
+    let f = dir.open_with(Path::new(path), &o).map_err(io_err)?;
+    Ok(f.into_std().into())
+}
+
+/// `stat` of `path` beneath `dir` (of the symlink itself unless `follow`).
+pub fn stat(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
+    if is_plain_name(path) {
+        let st = rustix::fs::statat(dir, path, AtFlags::SYMLINK_NOFOLLOW).map_err(host::errno)?;
+        let ft = host::filetype_from_mode(st.st_mode as u32);
+        if !(follow && ft == crate::abi::filetype::SYMBOLIC_LINK) {
+            return Ok(host::filestat_from_stat(&st, ft));
+        }
+    }
+    stat_slow(dir, path, follow)
+}
+
+#[cfg(target_os = "linux")]
+fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
+    let (p, slash) = strip_trailing_slashes(path);
+    let mut flags = OFlags::PATH | OFlags::CLOEXEC;
+    if slash {
+        flags |= OFlags::DIRECTORY;
+    }
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    let fd = open_beneath(dir, p, flags, Mode::empty())?;
+    let st = rustix::fs::fstat(&fd).map_err(host::errno)?;
+    let ft = host::filetype_from_mode(st.st_mode as u32);
+    Ok(host::filestat_from_stat(&st, ft))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
+    use cap_std::fs::MetadataExt;
+    let (p, slash) = strip_trailing_slashes(path);
+    let m = if follow || slash {
+        dir.metadata(Path::new(path))
+    } else {
+        dir.symlink_metadata(Path::new(p))
+    }
+    .map_err(io_err)?;
+    if slash && !m.is_dir() {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(Filestat {
+        dev: m.dev(),
+        ino: m.ino(),
+        filetype: host::filetype_from_mode(m.mode()),
+        nlink: m.nlink(),
+        size: m.size(),
+        atim: ns(m.atime(), m.atime_nsec()),
+        mtim: ns(m.mtime(), m.mtime_nsec()),
+        ctim: ns(m.ctime(), m.ctime_nsec()),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn ns(sec: i64, nsec: i64) -> u64 {
+    (sec as i128 * 1_000_000_000 + nsec as i128).clamp(0, u64::MAX as i128) as u64
+}
+
+/// `mkdirat` beneath `dir`.
+pub fn create_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
+    if is_plain_name(path) {
+        return rustix::fs::mkdirat(dir, path, Mode::from_bits_truncate(0o777))
+            .map_err(host::errno);
+    }
+    dir.create_dir(Path::new(path)).map_err(io_err)
+}
+
+/// `unlinkat(AT_REMOVEDIR)` beneath `dir`.
+pub fn remove_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
+    if is_plain_name(path) {
+        return rustix::fs::unlinkat(dir, path, AtFlags::REMOVEDIR).map_err(host::errno);
+    }
+    dir.remove_dir(Path::new(path)).map_err(io_err)
+}
+
+/// `unlinkat` of a file or symlink beneath `dir` (the link itself, never its target).
+pub fn unlink(dir: &Dir, path: &str) -> Result<(), Errno> {
+    if is_plain_name(path) {
+        return rustix::fs::unlinkat(dir, path, AtFlags::empty()).map_err(host::errno);
+    }
+    if path.ends_with('/') {
+        // A trailing slash names a directory; unlink never removes one.
+        let st = stat(dir, path, false)?;
+        return Err(if st.filetype == crate::abi::filetype::DIRECTORY {
+            Errno::EISDIR
+        } else {
+            Errno::ENOTDIR
+        });
+    }
+    use cap_fs_ext::DirExt;
+    dir.remove_file_or_symlink(Path::new(path)).map_err(io_err)
+}
+
+/// `renameat` between two directories, both ends resolved beneath their own handle.
+pub fn rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> Result<(), Errno> {
+    if is_plain_name(old) && is_plain_name(new) {
+        return rustix::fs::renameat(old_dir, old, new_dir, new).map_err(host::errno);
+    }
+    old_dir
+        .rename(Path::new(old), new_dir, Path::new(new))
+        .map_err(io_err)
+}
+
+/// `linkat`: a new hard link `new` to `old`. With `follow`, a final symlink at `old` is
+/// resolved (beneath `old_dir`) first and its target linked.
+pub fn link(old_dir: &Dir, old: &str, follow: bool, new_dir: &Dir, new: &str) -> Result<(), Errno> {
+    if !follow && is_plain_name(old) && is_plain_name(new) {
+        return rustix::fs::linkat(old_dir, old, new_dir, new, AtFlags::empty())
+            .map_err(host::errno);
+    }
+    if follow {
+        let target = old_dir.canonicalize(Path::new(old)).map_err(io_err)?;
+        return old_dir
+            .hard_link(&target, new_dir, Path::new(new))
+            .map_err(io_err);
+    }
+    old_dir
+        .hard_link(Path::new(old), new_dir, Path::new(new))
+        .map_err(io_err)
+}
+
+/// `symlinkat`: creates `path` beneath `dir` with contents `target`. An absolute target is
+/// refused (EPERM): it could only ever lead outside the sandbox.
+pub fn symlink(target: &str, dir: &Dir, path: &str) -> Result<(), Errno> {
+    if target.starts_with('/') {
+        return Err(Errno::EPERM);
+    }
+    if is_plain_name(path) {
+        return rustix::fs::symlinkat(target, dir, path).map_err(host::errno);
+    }
+    dir.symlink(Path::new(target), Path::new(path))
+        .map_err(io_err)
+}
+
+/// `readlinkat`: the raw contents of the symlink at `path`, copied into `out`; returns the
+/// full length of the contents (which may exceed `out.len()`).
+pub fn readlink(dir: &Dir, path: &str) -> Result<Vec<u8>, Errno> {
+    use std::os::unix::ffi::OsStringExt;
+    if is_plain_name(path) {
+        let v = rustix::fs::readlinkat(dir, path, Vec::new()).map_err(host::errno)?;
+        return Ok(v.into_bytes());
+    }
+    let (p, slash) = strip_trailing_slashes(path);
+    if slash {
+        // `link/` names the directory behind the link, which is not a symlink.
+        let st = stat(dir, path, false)?;
+        return Err(if st.filetype == crate::abi::filetype::DIRECTORY {
+            Errno::EINVAL
+        } else {
+            Errno::ENOTDIR
+        });
+    }
+    let v = dir.read_link_contents(Path::new(p)).map_err(io_err)?;
+    Ok(v.into_os_string().into_vec())
+}
+
+/// `utimensat` beneath `dir`; a final symlink's own times unless `follow`.
+pub fn set_times(dir: &Dir, path: &str, follow: bool, ts: &Timestamps) -> Result<(), Errno> {
+    if !follow && is_plain_name(path) {
+        return rustix::fs::utimensat(dir, path, ts, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(host::errno);
+    }
+    if !follow {
+        return set_times_nofollow(dir, path, ts);
+    }
+    use cap_fs_ext::DirExt;
+    let a = to_spec(ts.last_access);
+    let m = to_spec(ts.last_modification);
+    dir.set_times(Path::new(path), a, m).map_err(io_err)
+}
+
+fn set_times_nofollow(dir: &Dir, path: &str, ts: &Timestamps) -> Result<(), Errno> {
+    use cap_fs_ext::DirExt;
+    let (p, slash) = strip_trailing_slashes(path);
+    if slash {
+        // `x/` must be a directory, reached without following a final symlink.
+        let fd = open(dir, path, false, OFlags::RDONLY | OFlags::DIRECTORY)?;
+        return rustix::fs::futimens(&fd, ts).map_err(host::errno);
+    }
+    let a = to_spec(ts.last_access);
+    let m = to_spec(ts.last_modification);
+    dir.set_symlink_times(Path::new(p), a, m).map_err(io_err)
+}
+
+fn to_spec(t: rustix::fs::Timespec) -> Option<cap_fs_ext::SystemTimeSpec> {
+    use rustix::fs::{UTIME_NOW, UTIME_OMIT};
+    if t.tv_nsec == UTIME_OMIT as _ {
+        None
+    } else if t.tv_nsec == UTIME_NOW as _ {
+        Some(cap_fs_ext::SystemTimeSpec::SymbolicNow)
+    } else {
+        let d = std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
+        Some(cap_fs_ext::SystemTimeSpec::Absolute(
+            cap_std::time::SystemTime::from_std(std::time::UNIX_EPOCH + d),
+        ))
+    }
+}
+
+/// The WASI filetype of an fd opened by [`open`].
+pub fn filetype(fd: impl AsFd) -> Result<u8, Errno> {
+    host::filetype_of(fd)
+}
+
+#[cfg(test)]
+mod tests;

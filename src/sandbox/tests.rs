@@ -1,0 +1,233 @@
+//! Sandbox unit tests: path checks and escapes, each checking the host side afterwards.
+
+use super::*;
+use crate::abi::filetype;
+use std::fs;
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    /// The preopen's host directory: `<tmp>/sandbox`.
+    root: std::path::PathBuf,
+    /// A sibling outside the sandbox: `<tmp>/outside`.
+    outside: std::path::PathBuf,
+    dir: Dir,
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sandbox");
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&root).unwrap();
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("secret"), b"secret").unwrap();
+    fs::create_dir(tmp.path().join("sandboxXYZ")).unwrap();
+    fs::write(tmp.path().join("sandboxXYZ/f"), b"xyz").unwrap();
+    let dir = crate::ctx::open_preopen("/", root.to_str().unwrap())
+        .unwrap()
+        .dir;
+    Fixture {
+        _tmp: tmp,
+        root,
+        outside,
+        dir,
+    }
+}
+
+fn ln(target: &str, at: &std::path::Path) {
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+#[test]
+fn path_text_checks() {
+    assert_eq!(check_path(b"a\0").unwrap_err(), Errno::EINVAL);
+    assert_eq!(check_path(b"a\0b").unwrap_err(), Errno::EINVAL);
+    assert_eq!(check_path(b"a\xff").unwrap_err(), Errno::EILSEQ);
+    assert_eq!(check_path(b"").unwrap_err(), Errno::ENOENT);
+    assert_eq!(check_path(b"/etc/passwd").unwrap_err(), Errno::ENOTCAPABLE);
+    assert_eq!(check_path(b"..").unwrap_err(), Errno::ENOTCAPABLE);
+    assert_eq!(check_path(b"a/../../b").unwrap_err(), Errno::ENOTCAPABLE);
+    assert_eq!(
+        check_path(b"../sandboxXYZ/f").unwrap_err(),
+        Errno::ENOTCAPABLE
+    );
+    assert_eq!(check_path(b"a/./b/../c").unwrap(), "a/./b/../c");
+    assert_eq!(check_path(b"a/..").unwrap(), "a/..");
+}
+
+#[test]
+fn too_long_path_is_refused_before_copying() {
+    let mut mem = crate::memory::OwnedMemory::new(65536);
+    let view = mem.view();
+    let mut buf: PathBuf = [0; PATH_MAX];
+    assert_eq!(
+        read_path(&view, 0, PATH_MAX as u32 + 1, &mut buf).unwrap_err(),
+        Errno::ENAMETOOLONG
+    );
+    assert_eq!(
+        read_path(&view, 65530, 100, &mut buf).unwrap_err(),
+        Errno::EOVERFLOW
+    );
+}
+
+#[test]
+fn middle_symlink_out_is_refused() {
+    let f = fixture();
+    ln(f.outside.to_str().unwrap(), &f.root.join("abs"));
+    ln("../outside", &f.root.join("rel"));
+    for p in ["abs/secret", "rel/secret"] {
+        for follow in [false, true] {
+            assert_eq!(
+                open(&f.dir, p, follow, OFlags::RDONLY).unwrap_err(),
+                Errno::EPERM,
+                "{p}"
+            );
+            assert_eq!(stat(&f.dir, p, follow).unwrap_err(), Errno::EPERM, "{p}");
+        }
+        assert_eq!(unlink(&f.dir, p).unwrap_err(), Errno::EPERM);
+        assert_eq!(
+            create_dir(&f.dir, &format!("{p}x")).unwrap_err(),
+            Errno::EPERM
+        );
+    }
+    assert!(f.outside.join("secret").exists());
+    assert!(!f.outside.join("secretx").exists());
+}
+
+#[test]
+fn final_symlink_without_follow_is_not_followed() {
+    let f = fixture();
+    ln("../outside/secret", &f.root.join("s"));
+    ln("../outside", &f.root.join("d"));
+    assert_eq!(
+        open(&f.dir, "s", false, OFlags::RDONLY).unwrap_err(),
+        Errno::ELOOP
+    );
+    assert_eq!(
+        open(&f.dir, "s", true, OFlags::RDONLY).unwrap_err(),
+        Errno::EPERM
+    );
+    // A trailing slash does not switch following on.
+    assert_ne!(open(&f.dir, "d/", false, OFlags::RDONLY).map(drop), Ok(()));
+    assert_eq!(
+        stat(&f.dir, "s", false).unwrap().filetype,
+        filetype::SYMBOLIC_LINK
+    );
+    assert_eq!(
+        stat(&f.dir, "d", false).unwrap().filetype,
+        filetype::SYMBOLIC_LINK
+    );
+    assert!(stat(&f.dir, "d/", false).is_err());
+    assert_eq!(stat(&f.dir, "s", true).unwrap_err(), Errno::EPERM);
+}
+
+#[test]
+fn dangling_symlink_with_creat_creates_nothing_outside() {
+    let f = fixture();
+    ln("../outside/new", &f.root.join("dangling"));
+    let fl = OFlags::WRONLY | OFlags::CREATE;
+    assert_eq!(
+        open(&f.dir, "dangling", false, fl).unwrap_err(),
+        Errno::ELOOP
+    );
+    assert_eq!(
+        open(&f.dir, "dangling", true, fl).unwrap_err(),
+        Errno::EPERM
+    );
+    assert!(!f.outside.join("new").exists());
+}
+
+#[test]
+fn dot_chain_escape_is_refused() {
+    let f = fixture();
+    ln(".", &f.root.join("s"));
+    ln("s/../outside/secret", &f.root.join("e"));
+    assert_eq!(
+        open(&f.dir, "e", true, OFlags::RDONLY).unwrap_err(),
+        Errno::EPERM
+    );
+    assert_eq!(stat(&f.dir, "e", true).unwrap_err(), Errno::EPERM);
+    assert_eq!(
+        check_path(b"s/../../outside/secret").unwrap_err(),
+        Errno::ENOTCAPABLE
+    );
+}
+
+#[test]
+fn symlink_loop_is_eloop() {
+    let f = fixture();
+    ln("b", &f.root.join("a"));
+    ln("a", &f.root.join("b"));
+    assert_eq!(
+        open(&f.dir, "a", true, OFlags::RDONLY).unwrap_err(),
+        Errno::ELOOP
+    );
+    assert_eq!(stat(&f.dir, "a/x", false).unwrap_err(), Errno::ELOOP);
+}
+
+#[test]
+fn dotdot_that_returns_is_fine() {
+    let f = fixture();
+    fs::create_dir(f.root.join("a")).unwrap();
+    fs::write(f.root.join("f"), b"in").unwrap();
+    let fd = open(&f.dir, "a/../f", false, OFlags::RDONLY).unwrap();
+    assert_eq!(host::filetype_of(&fd).unwrap(), filetype::REGULAR_FILE);
+}
+
+#[test]
+fn mutations_stay_inside() {
+    let f = fixture();
+    fs::write(f.root.join("f"), b"in").unwrap();
+    ln("../outside", &f.root.join("out"));
+    assert_eq!(
+        link(&f.dir, "f", false, &f.dir, "out/linked").unwrap_err(),
+        Errno::EPERM
+    );
+    assert_eq!(
+        rename(&f.dir, "f", &f.dir, "out/moved").unwrap_err(),
+        Errno::EPERM
+    );
+    assert_eq!(
+        rename(&f.dir, "out/secret", &f.dir, "stolen").unwrap_err(),
+        Errno::EPERM
+    );
+    assert!(remove_dir(&f.dir, "out/").is_err());
+    fs::create_dir(f.root.join("d")).unwrap();
+    ln("d", &f.root.join("dl"));
+    assert!(remove_dir(&f.dir, "dl/").is_err());
+    assert!(f.root.join("d").is_dir());
+    assert_eq!(symlink("/etc", &f.dir, "abs").unwrap_err(), Errno::EPERM);
+    // Removing the symlink removes the link, never its target.
+    unlink(&f.dir, "out").unwrap();
+    assert!(f.outside.join("secret").exists());
+    assert!(!f.outside.join("linked").exists() && !f.outside.join("moved").exists());
+    assert!(f.root.join("f").exists());
+}
+
+#[test]
+fn set_times_keeps_nanoseconds_and_never_follows_out() {
+    let f = fixture();
+    fs::write(f.root.join("f"), b"in").unwrap();
+    ln("../outside/secret", &f.root.join("s"));
+    let t = rustix::fs::Timespec {
+        tv_sec: 1_000_000_000,
+        tv_nsec: 123_456_789,
+    };
+    let ts = Timestamps {
+        last_access: t,
+        last_modification: t,
+    };
+    set_times(&f.dir, "f", false, &ts).unwrap();
+    let st = stat(&f.dir, "f", false).unwrap();
+    assert_eq!(st.mtim, 1_000_000_000_123_456_789);
+    assert_eq!(st.atim, 1_000_000_000_123_456_789);
+    let before = fs::metadata(f.outside.join("secret"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(set_times(&f.dir, "s", true, &ts).unwrap_err(), Errno::EPERM);
+    let after = fs::metadata(f.outside.join("secret"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after);
+}
