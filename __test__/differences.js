@@ -43,11 +43,6 @@ module.exports = [
     why: 'WASI timestamps are nanoseconds; the host (utimensat) keeps them.',
   },
   {
-    id: 'set-times-now-with-omit',
-    what: 'futimens/utimensat with atime UTIME_OMIT and mtime UTIME_NOW (fst_flags = MTIM_NOW only) returns EINVAL under node:wasi; wasi-rs sets mtime to now and leaves atime.',
-    why: 'The spec allows each of atime/mtime to be set, set to now, or left alone independently.',
-  },
-  {
     id: 'readdir-dot-entries',
     what: 'fd_readdir under node:wasi omits `.` and `..`; wasi-rs lists them.',
     why: 'The spec\'s directory listing is the host\'s, `.` and `..` included (as wasmtime and POSIX readdir).',

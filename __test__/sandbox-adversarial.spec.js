@@ -20,7 +20,7 @@ const { errnoName, E } = require('./fs-guest.js');
 // filesystem work lands separately). Until then the tests that need them are registered with
 // test.failing, so CI stays green AND flags the day they start passing; set this to false
 // when the filesystem calls land (every test must then pass for real).
-const FS_PENDING = true;
+const FS_PENDING = false;
 
 process.removeAllListeners('warning');
 

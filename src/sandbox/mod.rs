@@ -135,8 +135,9 @@ pub fn open(dir: &Dir, path: &str, follow: bool, flags: OFlags) -> Result<OwnedF
     let flags = flags | OFlags::CLOEXEC | OFlags::NOCTTY;
     if is_plain_name(path) {
         match rustix::fs::openat(dir, path, flags | OFlags::NOFOLLOW, mode) {
-            // With the follow flag a final symlink is resolved below, beneath `dir`.
-            Err(rustix::io::Errno::LOOP) if follow => {}
+            // With the follow flag a final symlink is resolved below, beneath `dir` (a
+            // symlink opened with O_DIRECTORY | O_NOFOLLOW answers ENOTDIR rather than ELOOP).
+            Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR) if follow => {}
             r => return r.map_err(host::errno),
         }
     }
@@ -347,10 +348,22 @@ pub fn link(old_dir: &Dir, old: &str, follow: bool, new_dir: &Dir, new: &str) ->
 }
 
 /// `symlinkat`: creates `path` beneath `dir` with contents `target`. An absolute target is
-/// refused (EPERM): it could only ever lead outside the sandbox.
+/// refused (EPERM): it could only ever lead outside the sandbox. A relative target whose `..`
+/// would climb above the preopen, counted from the link's own directory, is refused with
+/// ENOTCAPABLE before anything is created (as node:wasi does).
 pub fn symlink(target: &str, dir: &Dir, path: &str) -> Result<(), Errno> {
     if target.starts_with('/') {
         return Err(Errno::EPERM);
+    }
+    let (link, _) = strip_trailing_slashes(path);
+    let parent = link.rfind('/').map_or("", |i| &link[..i]);
+    let mut depth = 0usize;
+    for c in parent.split('/').chain(target.split('/')) {
+        match c {
+            "" | "." => {}
+            ".." => depth = depth.checked_sub(1).ok_or(Errno::ENOTCAPABLE)?,
+            _ => depth += 1,
+        }
     }
     if is_plain_name(path) {
         return rustix::fs::symlinkat(target, dir, path).map_err(host::errno);
