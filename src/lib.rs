@@ -10,6 +10,7 @@ mod binding;
 pub mod ctx;
 pub mod fd_table;
 pub mod host;
+pub mod inspect;
 pub mod memory;
 pub mod sandbox;
 pub mod syscalls;

@@ -9,6 +9,7 @@
 //! is garbage collected (or when the environment, e.g. a Worker, is torn down).
 
 mod imports;
+mod inspect;
 
 use crate::abi::{Errno, Version};
 use crate::ctx::{open_preopen, Ctx, Preopen};
