@@ -10,9 +10,50 @@
 //! empty, and when a range does not fit the refresher is asked for the current window (the
 //! first ask is cheap; a later one re-reads `memory.buffer`, for a shared memory grown by
 //! another thread or a buffer detached by growth).
+//!
+//! A shared memory (`WebAssembly.Memory({ shared: true })`) may be written by other guest
+//! threads while a syscall copies from it: copies in and out of a shared memory are relaxed
+//! atomic byte accesses, so such a race is never a data race in Rust's memory model (the
+//! guest sees torn values, as it would with its own plain stores, and the host stays sound).
+//!
+//! A `GuestMemory` also carries the embedder's interrupt check for the one call it serves:
+//! blocking calls wait in slices of at most [`BLOCK_SLICE`] and ask [`GuestMemory::interrupted`]
+//! between slices, so a Worker blocked in a guest sleep or read can be terminated.
 
 use crate::abi::Errno;
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+/// The longest a blocking call waits before asking whether it was interrupted.
+pub const BLOCK_SLICE: Duration = Duration::from_millis(50);
+
+/// Copies `n` bytes between guest and host memory (either direction); with `shared`, every
+/// guest byte is read or written with a relaxed atomic access.
+///
+/// # Safety
+/// `src` must be valid for `n` reads and `dst` for `n` writes; `guest_is_src` says which one
+/// is guest memory (the other is host memory no other thread touches).
+#[inline]
+unsafe fn copy(src: *const u8, dst: *mut u8, n: usize, shared: bool, guest_is_src: bool) {
+    if !shared {
+        // SAFETY: forwarded contract; `ptr::copy` tolerates overlap.
+        unsafe { std::ptr::copy(src, dst, n) };
+        return;
+    }
+    for i in 0..n {
+        // SAFETY: `i < n`, inside both ranges; a guest byte is only touched through an
+        // `AtomicU8` (u8 and AtomicU8 have the same size and alignment).
+        unsafe {
+            if guest_is_src {
+                let b = AtomicU8::from_ptr(src.add(i) as *mut u8).load(Ordering::Relaxed);
+                *dst.add(i) = b;
+            } else {
+                AtomicU8::from_ptr(dst.add(i)).store(*src.add(i), Ordering::Relaxed);
+            }
+        }
+    }
+}
 
 /// A refresher returns the memory's current `(base, len)`, if it can.
 pub type Refresh<'a> = &'a dyn Fn() -> Option<(*mut u8, usize)>;
@@ -21,6 +62,8 @@ pub struct GuestMemory<'a> {
     base: Cell<*mut u8>,
     len: Cell<usize>,
     refresh: Option<Refresh<'a>>,
+    shared: bool,
+    interrupt: Option<&'a dyn Fn() -> bool>,
 }
 
 impl<'a> GuestMemory<'a> {
@@ -32,7 +75,32 @@ impl<'a> GuestMemory<'a> {
             base: Cell::new(base),
             len: Cell::new(len),
             refresh,
+            shared: false,
+            interrupt: None,
         }
+    }
+
+    /// Marks the memory as shared with other threads (copies become atomic byte accesses).
+    pub fn with_shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// Installs the embedder's interrupt check (see [`GuestMemory::interrupted`]).
+    pub fn with_interrupt(mut self, interrupt: &'a dyn Fn() -> bool) -> Self {
+        self.interrupt = Some(interrupt);
+        self
+    }
+
+    /// Whether the embedder wants a blocking call to give up now (a Worker being
+    /// terminated). Blocking calls ask between slices of at most [`BLOCK_SLICE`].
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.is_some_and(|f| f())
+    }
+
+    /// Whether other threads may write this memory during a call.
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// The size of guest memory in bytes (fetching the window if none was taken yet).
@@ -80,7 +148,7 @@ impl<'a> GuestMemory<'a> {
         let src = self.range(ptr, len as u64)?;
         let mut out = vec![0u8; len as usize];
         // SAFETY: `src` is checked for `len` bytes; `out` is a fresh host buffer.
-        unsafe { std::ptr::copy(src, out.as_mut_ptr(), len as usize) };
+        unsafe { copy(src, out.as_mut_ptr(), len as usize, self.shared, true) };
         Ok(out)
     }
 
@@ -88,7 +156,7 @@ impl<'a> GuestMemory<'a> {
     pub fn read_into(&self, ptr: u32, out: &mut [u8]) -> Result<(), Errno> {
         let src = self.range(ptr, out.len() as u64)?;
         // SAFETY: `src` is checked for `out.len()` bytes; `out` is host memory.
-        unsafe { std::ptr::copy(src, out.as_mut_ptr(), out.len()) };
+        unsafe { copy(src, out.as_mut_ptr(), out.len(), self.shared, true) };
         Ok(())
     }
 
@@ -97,7 +165,7 @@ impl<'a> GuestMemory<'a> {
         let dst = self.range(ptr, data.len() as u64)?;
         // SAFETY: `dst` is checked for `data.len()` bytes; `data` is host memory (ptr::copy
         // tolerates overlap, should a caller ever pass guest-derived bytes).
-        unsafe { std::ptr::copy(data.as_ptr(), dst, data.len()) };
+        unsafe { copy(data.as_ptr(), dst, data.len(), self.shared, false) };
         Ok(())
     }
 
@@ -181,6 +249,19 @@ pub struct IoVec {
     /// Host address of the buffer (valid for this call only).
     pub base: *mut u8,
     pub len: usize,
+}
+
+/// Trims an iovec list so that it moves at most `max` bytes in total (a short transfer).
+pub fn limit_total(iovs: &mut Vec<IoVec>, max: usize) {
+    let mut left = max;
+    for i in 0..iovs.len() {
+        if iovs[i].len >= left {
+            iovs[i].len = left;
+            iovs.truncate(i + 1);
+            return;
+        }
+        left -= iovs[i].len;
+    }
 }
 
 /// Host I/O straight between a host fd and guest buffers. The kernel reads or writes the
@@ -351,5 +432,40 @@ mod tests {
         assert_eq!(g.len(), 128);
         assert_eq!(g.range(128, 1).unwrap_err(), Errno::EOVERFLOW);
         drop(big);
+    }
+
+    #[test]
+    fn shared_memory_copies_round_trip() {
+        let mut m = OwnedMemory::new(64);
+        let g = m.view().with_shared(true);
+        assert!(g.is_shared());
+        g.write_bytes(3, b"hello").unwrap();
+        g.write_u64(16, 0x1122_3344_5566_7788).unwrap();
+        assert_eq!(g.read_bytes(3, 5).unwrap(), b"hello");
+        assert_eq!(g.read_u64(16).unwrap(), 0x1122_3344_5566_7788);
+        assert_eq!(g.write_bytes(62, b"abc").unwrap_err(), Errno::EOVERFLOW);
+    }
+
+    #[test]
+    fn interrupt_hook_is_asked() {
+        let mut m = OwnedMemory::new(8);
+        assert!(!m.view().interrupted());
+        let yes = || true;
+        assert!(m.view().with_interrupt(&yes).interrupted());
+    }
+
+    #[test]
+    fn totals_are_limited() {
+        let iov = |len| IoVec {
+            guest: 0,
+            base: std::ptr::null_mut(),
+            len,
+        };
+        let mut v = vec![iov(10), iov(10), iov(10)];
+        limit_total(&mut v, 15);
+        assert_eq!(v.iter().map(|v| v.len).collect::<Vec<_>>(), [10, 5]);
+        let mut v = vec![iov(10), iov(10)];
+        limit_total(&mut v, 100);
+        assert_eq!(v.len(), 2);
     }
 }
