@@ -18,17 +18,29 @@ use std::os::fd::AsFd;
 /// The most iovecs one call transfers (Linux's IOV_MAX); a longer table is a short transfer.
 pub const IOV_MAX: u32 = 1024;
 
+/// The most bytes one read or write call moves; a longer request is a short transfer (Linux
+/// itself stops at 2 GiB - 4 KiB). Guest buffers are handed to the kernel directly, so this
+/// bounds the time one call can take, not a host allocation.
+pub const MAX_IO_BYTES: usize = 64 << 20;
+
 /// Runs a host read or write, waiting for readiness when the host fd is non-blocking but the
-/// guest did not ask for non-blocking I/O.
-fn blocking<T>(
+/// guest did not ask for non-blocking I/O. A blocking read from a pipe, terminal or socket
+/// first waits for readiness in interruptible slices, so a guest blocked on stdin inside a
+/// Worker can be terminated.
+pub(crate) fn blocking<T>(
+    mem: &GuestMemory,
     e: &FdEntry,
     write: bool,
     mut op: impl FnMut() -> Result<T, Errno>,
 ) -> Result<T, Errno> {
+    let guest_blocking = e.flags & fdflags::NONBLOCK == 0;
+    if guest_blocking && !write && !e.seekable() {
+        super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
+    }
     loop {
         match op() {
-            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
-                host::wait_ready(e.handle.as_fd(), write)?
+            Err(Errno::EAGAIN) if guest_blocking => {
+                super::poll::wait_ready(mem, e.handle.as_fd(), write)?
             }
             r => return r,
         }
@@ -47,7 +59,8 @@ fn transfer(
     write: bool,
 ) -> SysResult {
     mem.range(result, 4)?;
-    let v = mem.iovecs(iovs, iovs_len, IOV_MAX)?;
+    let mut v = mem.iovecs(iovs, iovs_len, IOV_MAX)?;
+    crate::memory::limit_total(&mut v, MAX_IO_BYTES);
     let mut needed = if write {
         rights::FD_WRITE
     } else {
@@ -64,7 +77,7 @@ fn transfer(
         return Err(Errno::ENOTCAPABLE);
     }
     let file = e.file()?;
-    let n = blocking(e, write, || {
+    let n = blocking(mem, e, write, || {
         if write {
             io::write(file.as_fd(), &v, offset)
         } else {

@@ -2,17 +2,19 @@
 //! nanosecond precision) and fd_read / fd_write subscriptions (host `ppoll`; regular files
 //! and directories are always ready). Returns as soon as any subscription has an event; a
 //! bad fd, missing right or bad clock id becomes an event carrying that error. The
-//! subscription count is capped before the host allocates anything.
+//! subscription count is capped before the host allocates anything. Waiting happens in
+//! slices of at most `BLOCK_SLICE` with the embedder's interrupt check between them, so a
+//! Worker sleeping in poll_oneoff can be terminated.
 
 use super::SysResult;
 use crate::abi::layout::{self, Event, Subscription, SubscriptionKind};
 use crate::abi::{eventrwflags, eventtype, filetype, rights, subclockflags, Errno};
 use crate::ctx::Ctx;
 use crate::host::errno;
-use crate::memory::GuestMemory;
+use crate::memory::{GuestMemory, BLOCK_SLICE};
 use rustix::event::{PollFd, PollFlags};
 use std::os::fd::BorrowedFd;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The most subscriptions one call may pass.
 pub const MAX_SUBSCRIPTIONS: u32 = 16384;
@@ -169,7 +171,7 @@ pub fn poll_oneoff(
     if waits.is_empty() {
         if let Some(d) = wait_for {
             if !d.is_zero() {
-                sleep(d);
+                sleep(mem, d)?;
             }
             timed_out = true;
         }
@@ -185,17 +187,7 @@ pub fn poll_oneoff(
                 PollFd::new(&w.fd, f)
             })
             .collect();
-        let ts = wait_for.map(|d| rustix::time::Timespec {
-            tv_sec: d.as_secs() as _,
-            tv_nsec: d.subsec_nanos() as _,
-        });
-        let n = loop {
-            match rustix::event::poll(&mut pfds, ts.as_ref()) {
-                Ok(n) => break n,
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(e) => return Err(errno(e)),
-            }
-        };
+        let n = poll_sliced(mem, &mut pfds, wait_for)?;
         if n == 0 {
             timed_out = wait_for.is_some();
         }
@@ -263,15 +255,70 @@ fn readable_bytes(fd: BorrowedFd<'_>) -> u64 {
     rustix::io::ioctl_fionread(fd).unwrap_or(0)
 }
 
-fn sleep(d: Duration) {
-    let mut left = d;
-    let start = std::time::Instant::now();
+/// Sleeps for `d` in slices of at most [`BLOCK_SLICE`], giving up with EINTR when the
+/// embedder interrupts (a Worker being terminated).
+fn sleep(mem: &GuestMemory, d: Duration) -> Result<(), Errno> {
+    let deadline = Instant::now() + d;
     loop {
-        std::thread::sleep(left);
-        let spent = start.elapsed();
-        if spent >= d {
-            return;
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(());
         }
-        left = d - spent;
+        if mem.interrupted() {
+            return Err(Errno::EINTR);
+        }
+        std::thread::sleep((deadline - now).min(BLOCK_SLICE));
     }
+}
+
+fn timespec(d: Duration) -> rustix::time::Timespec {
+    rustix::time::Timespec {
+        tv_sec: d.as_secs() as _,
+        tv_nsec: d.subsec_nanos() as _,
+    }
+}
+
+/// Host `poll` on `fds` for at most `wait` (forever when `None`), in slices of at most
+/// [`BLOCK_SLICE`] with the embedder's interrupt check between them (EINTR when it fires).
+/// Returns the number of ready fds (0 when the wait ran out).
+pub fn poll_sliced(
+    mem: &GuestMemory,
+    fds: &mut [PollFd<'_>],
+    wait: Option<Duration>,
+) -> Result<usize, Errno> {
+    let deadline = wait.map(|d| Instant::now() + d);
+    loop {
+        let slice = match deadline {
+            Some(dl) => dl
+                .saturating_duration_since(Instant::now())
+                .min(BLOCK_SLICE),
+            None => BLOCK_SLICE,
+        };
+        match rustix::event::poll(fds, Some(&timespec(slice))) {
+            Ok(0) => {
+                if deadline.is_some_and(|dl| Instant::now() >= dl) {
+                    return Ok(0);
+                }
+                if mem.interrupted() {
+                    return Err(Errno::EINTR);
+                }
+            }
+            Ok(n) => return Ok(n),
+            Err(rustix::io::Errno::INTR) => {
+                if mem.interrupted() {
+                    return Err(Errno::EINTR);
+                }
+            }
+            Err(e) => return Err(errno(e)),
+        }
+    }
+}
+
+/// Blocks until `fd` is ready for reading (`write == false`) or writing, interruptibly (see
+/// [`poll_sliced`]). Used before blocking host I/O on pipes, terminals and sockets, so a
+/// guest blocked reading stdin inside a Worker can be terminated.
+pub fn wait_ready(mem: &GuestMemory, fd: BorrowedFd<'_>, write: bool) -> Result<(), Errno> {
+    let flags = if write { PollFlags::OUT } else { PollFlags::IN };
+    let mut fds = [PollFd::new(&fd, flags)];
+    poll_sliced(mem, &mut fds, None).map(drop)
 }

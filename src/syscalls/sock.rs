@@ -2,13 +2,13 @@
 //! option may name a listening or connected socket, inetd-style). Any other fd is ENOTSOCK
 //! and a closed fd EBADF: never a crash (node:wasi dereferences a pipe as a socket).
 
-use super::fd::{is_socket, IOV_MAX};
+use super::fd::{blocking, is_socket, IOV_MAX, MAX_IO_BYTES};
 use super::SysResult;
 use crate::abi::{fdflags, riflags, rights, sdflags, Errno};
 use crate::ctx::Ctx;
 use crate::fd_table::{default_rights, FdEntry, Handle};
 use crate::host::{self, errno};
-use crate::memory::{io, GuestMemory};
+use crate::memory::{io, limit_total, GuestMemory};
 
 fn socket(ctx: &mut Ctx, fd: u32, needed: u64) -> Result<&mut FdEntry, Errno> {
     let e = ctx.fds.get(fd, 0)?;
@@ -34,12 +34,16 @@ pub fn sock_accept(
     }
     let e = socket(ctx, fd, rights::SOCK_ACCEPT)?;
     let nonblocking_listener = e.flags & fdflags::NONBLOCK != 0;
+    if !nonblocking_listener {
+        // Wait interruptibly: accept() itself would block in the kernel for good.
+        super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
+    }
     let conn = loop {
         match rustix::net::accept_with(e.handle.as_fd(), rustix::net::SocketFlags::CLOEXEC) {
             Ok(c) => break c,
             Err(rustix::io::Errno::INTR) => continue,
             Err(rustix::io::Errno::AGAIN) if !nonblocking_listener => {
-                host::wait_ready(e.handle.as_fd(), false)?
+                super::poll::wait_ready(mem, e.handle.as_fd(), false)?
             }
             Err(err) => return Err(errno(err)),
         }
@@ -75,7 +79,8 @@ pub fn sock_recv(
 ) -> SysResult {
     mem.range(ro_datalen, 4)?;
     mem.range(ro_flags, 2)?;
-    let v = mem.iovecs(ri_data, ri_data_len, IOV_MAX)?;
+    let mut v = mem.iovecs(ri_data, ri_data_len, IOV_MAX)?;
+    limit_total(&mut v, MAX_IO_BYTES);
     let known = (riflags::RECV_PEEK | riflags::RECV_WAITALL) as u32;
     if ri_flags & !known != 0 {
         return Err(Errno::EINVAL);
@@ -88,14 +93,7 @@ pub fn sock_recv(
         flags |= libc::MSG_WAITALL;
     }
     let e = socket(ctx, fd, rights::FD_READ)?;
-    let (n, truncated) = loop {
-        match io::recv(e.handle.as_fd(), &v, flags) {
-            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
-                host::wait_ready(e.handle.as_fd(), false)?
-            }
-            r => break r?,
-        }
-    };
+    let (n, truncated) = blocking(mem, e, false, || io::recv(e.handle.as_fd(), &v, flags))?;
     mem.write_u32(ro_datalen, n as u32)?;
     let out = if truncated {
         riflags::RECV_DATA_TRUNCATED
@@ -115,20 +113,14 @@ pub fn sock_send(
     so_datalen: u32,
 ) -> SysResult {
     mem.range(so_datalen, 4)?;
-    let v = mem.iovecs(si_data, si_data_len, IOV_MAX)?;
+    let mut v = mem.iovecs(si_data, si_data_len, IOV_MAX)?;
+    limit_total(&mut v, MAX_IO_BYTES);
     if si_flags != 0 {
         // siflags defines no bits.
         return Err(Errno::EINVAL);
     }
     let e = socket(ctx, fd, rights::FD_WRITE)?;
-    let n = loop {
-        match io::send(e.handle.as_fd(), &v) {
-            Err(Errno::EAGAIN) if e.flags & fdflags::NONBLOCK == 0 => {
-                host::wait_ready(e.handle.as_fd(), true)?
-            }
-            r => break r?,
-        }
-    };
+    let n = blocking(mem, e, true, || io::send(e.handle.as_fd(), &v))?;
     mem.write_u32(so_datalen, n as u32)
 }
 
