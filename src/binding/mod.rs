@@ -186,6 +186,10 @@ impl Instance {
         // of this call (no JS runs during a syscall except the refresher, which returns a new
         // live window); the initial empty window is never dereferenced.
         let mem = unsafe { GuestMemory::new(ptr::NonNull::dangling().as_ptr(), 0, Some(&fetch)) };
+        let interrupt = || terminating(env);
+        let mem = mem
+            .with_shared(self.shared.get())
+            .with_interrupt(&interrupt);
         let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
             // Re-entered from inside a syscall: impossible from wasm, refused from JS.
             return Some(Errno::EBUSY.0);
@@ -221,6 +225,22 @@ impl Instance {
             let mut result = ptr::null_mut();
             sys::napi_call_function(env, undefined, hook, 3, argv.as_ptr(), &mut result);
         }
+    }
+}
+
+/// Whether this environment is being torn down (`worker.terminate()`, process exit). Node
+/// then refuses every Node-API call that could run JavaScript (`napi_pending_exception`, or
+/// `napi_cannot_run_js` for experimental-version modules), which makes one such call, a
+/// boolean coercion of `undefined`, a cheap probe that works from inside a blocked syscall.
+/// Blocking calls ask it between wait slices; once they return, V8's pending termination
+/// stops the guest at its next call or loop edge.
+fn terminating(env: sys::napi_env) -> bool {
+    // SAFETY: plain Node-API calls on the live env of this syscall, handles in its scope.
+    unsafe {
+        let mut undefined = ptr::null_mut();
+        sys::napi_get_undefined(env, &mut undefined);
+        let mut out = ptr::null_mut();
+        sys::napi_coerce_to_bool(env, undefined, &mut out) != sys::Status::napi_ok
     }
 }
 
