@@ -67,4 +67,19 @@ module.exports = [
     what: 'A zero-length path whose pointer is exactly the end of guest memory gives EOVERFLOW under node:wasi; wasi-rs reads the (valid, empty) range and returns ENOENT as for any empty path.',
     why: 'A zero-length range ending at the memory\'s end is in bounds; the empty path is then the error.',
   },
+  {
+    id: 'prestat-dir-name-short-buffer',
+    what: 'fd_prestat_dir_name into a buffer shorter than the preopen name returns ENOBUFS under node:wasi; wasi-rs returns ENAMETOOLONG.',
+    why: 'wasmtime (the reference runtime) answers ENAMETOOLONG; the guest asks fd_prestat_get for the exact length first.',
+  },
+  {
+    id: 'symlink-final-nofollow',
+    what: 'A symlink to a directory inside the preopen is opened by node:wasi without LOOKUPFLAGS_SYMLINK_FOLLOW; wasi-rs does not follow it (ENOTDIR with O_DIRECTORY, ELOOP otherwise).',
+    why: 'The spec follows a final symlink only when the guest sets LOOKUPFLAGS_SYMLINK_FOLLOW (as wasmtime and O_NOFOLLOW do).',
+  },
+  {
+    id: 'unstable-layouts',
+    what: 'Under version "unstable" node:wasi uses the preview1 layouts; wasi-rs uses snapshot 0\'s: whence CUR=0 END=1 SET=2, a 56-byte filestat (nlink u32 at 20, size at 24), a 56-byte clock subscription.',
+    why: 'wasi_unstable binaries are built against the snapshot-0 ABI; with the preview1 layouts they mis-seek, mis-read stat and mis-poll.',
+  },
 ];

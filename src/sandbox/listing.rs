@@ -50,6 +50,11 @@ impl Listing {
         }
     }
 
+    /// How many entries are held in memory now (at most [`WINDOW`]).
+    pub fn held(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Forgets what was read: the next call reads the host directory again (cookie 0).
     pub fn rewind(&mut self) {
         self.valid = false;

@@ -369,7 +369,8 @@ pub fn fd_prestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> Sy
     mem.write_bytes(buf, &layout::encode_prestat_dir(name.len() as u32))
 }
 
-/// Writes the preopen's name; a short buffer receives as much as fits (the spec's truncation).
+/// Writes the preopen's name. A buffer shorter than the name is ENAMETOOLONG, as wasmtime (the
+/// reference runtime) answers; node:wasi says ENOBUFS. (`fd_prestat_get` gives the length.)
 pub fn fd_prestat_dir_name(
     ctx: &mut Ctx,
     mem: &GuestMemory,
@@ -380,8 +381,10 @@ pub fn fd_prestat_dir_name(
     mem.range(path, len as u64)?;
     let e = ctx.fds.get(fd, 0)?;
     let name = e.preopen.as_ref().ok_or(Errno::EBADF)?;
-    let n = name.len().min(len as usize);
-    mem.write_bytes(path, &name[..n])
+    if name.len() > len as usize {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    mem.write_bytes(path, name)
 }
 
 /// Whether an entry is a host socket (for the sock_* family).

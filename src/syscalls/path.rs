@@ -343,3 +343,180 @@ pub fn path_unlink_file(
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     sandbox::unlink(dir, p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::Version;
+    use crate::ctx::open_preopen;
+    use crate::memory::OwnedMemory;
+    use crate::sandbox::listing::WINDOW;
+
+    const BUF: u32 = 0;
+    const USED: u32 = 60000;
+
+    fn ctx_for(dir: &std::path::Path) -> Ctx {
+        let null = || std::fs::File::open("/dev/null").unwrap().into();
+        let pre = open_preopen("/sandbox", dir.to_str().unwrap()).unwrap();
+        Ctx::new(
+            Version::Preview1,
+            &[],
+            &[],
+            [null(), null(), null()],
+            vec![pre],
+        )
+        .unwrap()
+    }
+
+    /// Parses one fd_readdir answer: complete entries as (d_next, ino, name, type).
+    fn parse(bytes: &[u8]) -> Vec<(u64, u64, String, u8)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at + 24 <= bytes.len() {
+            let h = &bytes[at..at + 24];
+            let next = u64::from_le_bytes(h[0..8].try_into().unwrap());
+            let ino = u64::from_le_bytes(h[8..16].try_into().unwrap());
+            let len = u32::from_le_bytes(h[16..20].try_into().unwrap()) as usize;
+            if at + 24 + len > bytes.len() {
+                break;
+            }
+            let name = String::from_utf8(bytes[at + 24..at + 24 + len].to_vec()).unwrap();
+            out.push((next, ino, name, h[20]));
+            at += 24 + len;
+        }
+        out
+    }
+
+    /// Lists fd 3 the way wasi-libc does: from cookie 0, each call from the last complete
+    /// entry's d_next, until a call returns less than the buffer.
+    fn list_all(ctx: &mut Ctx, buf_len: u32) -> Vec<(u64, u64, String, u8)> {
+        let mut mem = OwnedMemory::new(65536);
+        let mut all = Vec::new();
+        let mut cookie = 0;
+        loop {
+            let view = mem.view();
+            fd_readdir(ctx, &view, 3, BUF, buf_len, cookie, USED).unwrap();
+            let used = view.read_u32(USED).unwrap();
+            let got = parse(&mem.bytes()[BUF as usize..(BUF + used) as usize]);
+            assert!(
+                !got.is_empty() || used < buf_len,
+                "no progress with {buf_len} bytes"
+            );
+            if let Some(last) = got.last() {
+                cookie = last.0;
+            }
+            all.extend(got);
+            if used < buf_len {
+                return all;
+            }
+        }
+    }
+
+    fn host_reads(ctx: &mut Ctx) -> u64 {
+        let d = ctx.fds.get(3, 0).unwrap().dir().unwrap();
+        d.listing.as_ref().unwrap().host_entries_read
+    }
+
+    #[test]
+    fn readdir_lists_dot_entries_real_inodes_and_types() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("f"), b"x").unwrap();
+        std::fs::create_dir(tmp.path().join("d")).unwrap();
+        std::os::unix::fs::symlink("f", tmp.path().join("l")).unwrap();
+        let mut ctx = ctx_for(tmp.path());
+        let mut all = list_all(&mut ctx, 4096);
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(e.0, i as u64 + 1, "d_next is the next entry's cookie");
+        }
+        all.sort_by(|a, b| a.2.cmp(&b.2));
+        let names: Vec<_> = all.iter().map(|e| (e.2.as_str(), e.3)).collect();
+        assert_eq!(names, [(".", 3), ("..", 3), ("d", 3), ("f", 4), ("l", 7)]);
+        use std::os::unix::fs::MetadataExt;
+        for (_, ino, name, _) in &all {
+            if name != ".." {
+                let m = std::fs::symlink_metadata(tmp.path().join(name)).unwrap();
+                assert_eq!(*ino, m.ino(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn readdir_any_buffer_size_lists_everything_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        for i in 0..50 {
+            std::fs::write(tmp.path().join(format!("file-{i:03}")), b"").unwrap();
+        }
+        let mut ctx = ctx_for(tmp.path());
+        let full = list_all(&mut ctx, 65000);
+        assert_eq!(full.len(), 52);
+        // The smallest buffer that holds the longest entry still lists everything.
+        for len in [32u32, 33, 40, 47, 100, 777] {
+            let got = list_all(&mut ctx, len);
+            assert_eq!(got, full, "buffer {len}");
+        }
+        // A buffer too small for one entry is filled entirely (the entry cut short).
+        let mut mem = OwnedMemory::new(65536);
+        let view = mem.view();
+        fd_readdir(&mut ctx, &view, 3, BUF, 10, 0, USED).unwrap();
+        assert_eq!(view.read_u32(USED).unwrap(), 10);
+        assert_eq!(mem.bytes()[0], 1, "d_next of the first entry");
+    }
+
+    #[test]
+    fn readdir_of_10000_entries_is_linear_in_host_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let n = 10_000;
+        for i in 0..n {
+            std::fs::write(tmp.path().join(format!("entry-{i:05}")), b"").unwrap();
+        }
+        let mut ctx = ctx_for(tmp.path());
+        let all = list_all(&mut ctx, 4096);
+        assert_eq!(all.len(), n + 2);
+        let mut names: Vec<_> = all.iter().map(|e| e.2.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n + 2, "every entry exactly once");
+        // Each host entry was read exactly once for the whole scan (~300 calls).
+        assert_eq!(host_reads(&mut ctx), (n + 2) as u64);
+        {
+            let d = ctx.fds.get(3, 0).unwrap().dir().unwrap();
+            assert!(
+                d.listing.as_ref().unwrap().held() <= WINDOW,
+                "bounded cache"
+            );
+        }
+
+        // Adversarial cookies (jumping back and forth, past the end): every call costs at
+        // most two windows of host reads, never a re-read of the whole directory.
+        let mut mem = OwnedMemory::new(65536);
+        let mut seed = 12345u64;
+        let calls = 200u64;
+        let before = host_reads(&mut ctx);
+        for _ in 0..calls {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let cookie = 1 + (seed >> 33) % (n as u64 + 10);
+            let view = mem.view();
+            fd_readdir(&mut ctx, &view, 3, BUF, 4096, cookie, USED).unwrap();
+            let used = view.read_u32(USED).unwrap();
+            let got = parse(&mem.bytes()[..used as usize]);
+            if cookie < (n + 2) as u64 {
+                assert_eq!(got[0].0, cookie + 1, "serves from the cookie asked for");
+                assert_eq!(got[0].2, all[cookie as usize].2, "stable cookies");
+            } else {
+                assert!(got.is_empty());
+            }
+        }
+        let per_call = (host_reads(&mut ctx) - before) / calls;
+        assert!(
+            per_call <= 2 * WINDOW as u64,
+            "{per_call} host entries per call"
+        );
+
+        // Rewinding (cookie 0) reads the directory again, once.
+        let before = host_reads(&mut ctx);
+        list_all(&mut ctx, 4096);
+        assert_eq!(host_reads(&mut ctx) - before, (n + 2) as u64);
+    }
+}
