@@ -112,8 +112,13 @@ class WASI {
       }
     }
 
+    // wasi-rs's own option: trace every call, decoded, to stderr (see README, Tracing).
+    if (options.trace !== undefined && typeof options.trace !== 'boolean') {
+      throw invalidArgType('options.trace', 'boolean', options.trace);
+    }
+
     const host = native.createHost(options.version, args, env, preopens,
-      [stdin, stdout, stderr], returnOnExit, exitHook);
+      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true);
     if (typeof host === 'number') throw wasiInitError(host);
     if (returnOnExitError) throw returnOnExitError;
 

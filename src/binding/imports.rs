@@ -67,6 +67,12 @@ pub(super) unsafe fn number(env: sys::napi_env, n: u32) -> sys::napi_value {
     out
 }
 
+/// An argument as the trace sees it.
+#[inline(always)]
+fn raw<T: Into<u64>>(v: T) -> u64 {
+    v.into()
+}
+
 macro_rules! count {
     () => { 0usize };
     ($head:ident $($tail:ident)*) => { 1usize + count!($($tail)*) };
@@ -94,7 +100,7 @@ macro_rules! wasi_imports {
                         };
                         i += 1;
                     )*
-                    match inst.run(env, stringify!($name), |ctx, mem| $path(ctx, mem, $($arg),*)) {
+                    match inst.run(env, stringify!($name), [$(raw($arg)),*], |ctx, mem| $path(ctx, mem, $($arg),*)) {
                         Some(e) => e,
                         // An exception is pending (not started, or a caught panic).
                         None => return ptr::null_mut(),

@@ -10,6 +10,7 @@
 
 mod imports;
 mod inspect;
+mod trace;
 
 use crate::abi::{Errno, Version};
 use crate::ctx::{open_preopen, Ctx, Preopen};
@@ -42,6 +43,9 @@ pub(crate) struct Instance {
     /// `(code, returnOnExit, status) => never`, shared by all instances of a module.
     exit_hook: sys::napi_ref,
     return_on_exit: bool,
+    /// Whether any trace is on: the one branch tracing costs when it is off.
+    tracing: bool,
+    trace_mode: trace::Mode,
 }
 
 impl Drop for Instance {
@@ -154,11 +158,54 @@ impl Instance {
     }
 
     /// Runs one syscall. `Some(errno)` for the guest; `None` when a JS exception is pending.
+    /// `args` are the call's raw arguments, used only when tracing.
     #[inline(always)]
-    fn run(
+    fn run<const N: usize>(
         &self,
         env: sys::napi_env,
-        _name: &'static str,
+        name: &'static str,
+        args: [u64; N],
+        f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
+    ) -> Option<u16> {
+        if self.tracing {
+            return self.run_traced(env, name, &args, f);
+        }
+        self.run_plain(env, f)
+    }
+
+    /// `run` with a trace line (see `trace`): node:wasi's before the call, or the decoded
+    /// one after it.
+    #[cold]
+    #[inline(never)]
+    fn run_traced(
+        &self,
+        env: sys::napi_env,
+        name: &'static str,
+        args: &[u64],
+        f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
+    ) -> Option<u16> {
+        match self.trace_mode {
+            trace::Mode::Node => {
+                trace::node_line(name, args);
+                self.run_plain(env, f)
+            }
+            trace::Mode::Decoded => self.run_plain(env, |ctx, mem| {
+                let line = trace::describe_call(name, args, mem, ctx.version);
+                let result = f(ctx, mem);
+                let errno = match &result {
+                    Ok(()) => 0,
+                    Err(e) => e.0,
+                };
+                trace::finish(line, name, args, mem, ctx.version, errno);
+                result
+            }),
+        }
+    }
+
+    #[inline(always)]
+    fn run_plain(
+        &self,
+        env: sys::napi_env,
         f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
     ) -> Option<u16> {
         if self.view.get().is_null() {
@@ -208,7 +255,11 @@ impl Instance {
         }
     }
 
-    fn trace_exit(&self, _code: u32) {}
+    fn trace_exit(&self, code: u32) {
+        if self.tracing && self.trace_mode == trace::Mode::Decoded {
+            trace::exit_line(code);
+        }
+    }
 
     /// Calls the exit hook with the guest's code value.
     unsafe fn call_exit_hook(&self, env: sys::napi_env, code: sys::napi_value, status: i32) {
@@ -302,6 +353,7 @@ pub fn create_host<'env>(
     stdio: Vec<i32>,
     return_on_exit: bool,
     exit_hook: Unknown<'env>,
+    trace: Option<bool>,
 ) -> Result<Unknown<'env>> {
     let raw_env = env.raw();
     let version = if version == "unstable" {
@@ -331,6 +383,7 @@ pub fn create_host<'env>(
             return Ok(unsafe { Unknown::from_raw_unchecked(raw_env, n) });
         }
     };
+    let trace_mode = trace::mode(trace.unwrap_or(false));
     let mut hook_ref = ptr::null_mut();
     // SAFETY: `exit_hook` is a live handle; a strong reference keeps the (module-level)
     // hook alive for the instance's lifetime.
@@ -343,6 +396,8 @@ pub fn create_host<'env>(
         refresh: Cell::new(ptr::null_mut()),
         exit_hook: hook_ref,
         return_on_exit,
+        tracing: trace_mode.is_some(),
+        trace_mode: trace_mode.unwrap_or(trace::Mode::Node),
     });
 
     // SAFETY: plain Node-API object construction in this call's scope; every function gets
