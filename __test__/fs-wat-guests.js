@@ -129,8 +129,9 @@ const guests = {
   },
   // O_APPEND reported by fd_fdstat_get; nanosecond times through path_filestat_set_times.
   'fdstat-and-times': () => {
-    const [lFlags, lSet, lGet, fname] = labels('fdstat fs_flags', 'set times', 'get times', 'f.txt');
-    return `(module ${PRELUDE} ${[lFlags, lSet, lGet, fname].map((d) => d.seg).join(' ')}
+    const [lFlags, lSet, lGet, fname, lNow, lAfter] = labels('fdstat fs_flags', 'set times', 'get times', 'f.txt',
+      'set mtime now', 'after now: atim, mtim later than 2023');
+    return `(module ${PRELUDE} ${[lFlags, lSet, lGet, fname, lNow, lAfter].map((d) => d.seg).join(' ')}
       (func (export "_start")
         (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 1) (i64.const 0x40) (i64.const 0) (i32.const 1) (i32.const 16)))
         (call $str (i32.const ${lFlags.ptr}) (i32.const ${lFlags.len}))
@@ -144,6 +145,14 @@ const guests = {
         (call $n (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 64)))
         (call $num (i64.load (i32.const 104)))
         (call $num (i64.load (i32.const 112)))
+        (call $flush)
+        (call $str (i32.const ${lNow.ptr}) (i32.const ${lNow.len}))
+        (call $n (call $path_filestat_set_times (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i64.const 0) (i64.const 0) (i32.const 8)))
+        (call $flush)
+        (call $str (i32.const ${lAfter.ptr}) (i32.const ${lAfter.len}))
+        (call $n (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 64)))
+        (call $num (i64.load (i32.const 104)))
+        (call $n (i64.gt_u (i64.load (i32.const 112)) (i64.const 1700000000000000000)))
         (call $flush)))`;
   },
 };
