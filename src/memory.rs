@@ -126,13 +126,22 @@ impl<'a> GuestMemory<'a> {
         Ok(unsafe { self.base.get().add(ptr as usize) })
     }
 
+    /// Asks the refresher for a window that covers `needed` bytes. Its first answer may be
+    /// a cached window (a shared memory grown elsewhere keeps its old length there), so a
+    /// window that is still too small is asked for once more.
     #[cold]
     fn try_refresh(&self, needed: u64) -> bool {
-        if let Some(refresh) = self.refresh {
-            if let Some((base, len)) = refresh() {
-                self.base.set(base);
-                self.len.set(len);
-                return needed <= len as u64;
+        let Some(refresh) = self.refresh else {
+            return false;
+        };
+        for _ in 0..2 {
+            let Some((base, len)) = refresh() else {
+                return false;
+            };
+            self.base.set(base);
+            self.len.set(len);
+            if needed <= len as u64 {
+                return true;
             }
         }
         false
@@ -467,5 +476,29 @@ mod tests {
         let mut v = vec![iov(10), iov(10)];
         limit_total(&mut v, 100);
         assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn a_stale_first_refresh_is_followed_by_a_fresh_one() {
+        // As the binding does for a shared memory grown elsewhere: the first answer is the
+        // cached (old, shorter) window, the second the current one, then nothing more.
+        let mut big = vec![0u8; 256];
+        let base = big.as_mut_ptr();
+        let calls = Cell::new(0u32);
+        let refresh = || {
+            calls.set(calls.get() + 1);
+            match calls.get() {
+                1 => Some((base, 64usize)),
+                2 => Some((base, 256usize)),
+                _ => None,
+            }
+        };
+        // SAFETY: both windows lie inside `big`, which outlives `g`.
+        let g = unsafe { GuestMemory::new(base, 0, Some(&refresh)) };
+        assert!(g.range(200, 8).is_ok());
+        assert_eq!(calls.get(), 2);
+        assert_eq!(g.range(256, 1).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(calls.get(), 3);
+        drop(big);
     }
 }

@@ -1,0 +1,233 @@
+'use strict';
+// Instance lifetime and isolation: memory.grow between calls, two instances in one process,
+// instances inside worker_threads Workers (and a Worker stuck in an endless guest loop that
+// must still terminate), and 200 instances with two preopens each that, once collected,
+// leave no host fd open.
+
+const test = require('ava');
+const fs = require('node:fs');
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
+const { spawnSync } = require('node:child_process');
+const { WASI } = require('..');
+const { tmpdir, rm } = require('./helpers.js');
+const { guest } = require('./guest.js');
+const { bound, scratch } = require('./core-support.js');
+
+process.removeAllListeners('warning');
+
+const ROOT = path.join(__dirname, '..');
+
+test('memory.grow between calls: pointers in the new region work, from wasm and from JS', async (t) => {
+  const { wasi, x, mem } = await bound({ args: ['grown'] });
+  t.is(x.call_args_sizes_get(70000, 70004), 61, 'beyond the first page before growing');
+  const oldBuffer = x.memory.buffer;
+  t.is(x.grow(2), 1);
+  t.is(oldBuffer.byteLength, 0, 'the old buffer is detached');
+  t.is(x.call_args_sizes_get(70000, 70004), 0);
+  t.deepEqual([mem.u32(70000), mem.u32(70004)], [1, 6]);
+  t.is(x.call_args_get(131000, 140000), 0);
+  t.is(mem.u32(131000), 140000);
+  t.is(mem.bytes(140000, 6).toString(), 'grown\0');
+  // Grown from JavaScript too, and the calls see it at once.
+  x.memory.grow(1);
+  t.is(wasi.wasiImport.random_get(196608 + 100, 16), 0);
+  t.is(wasi.wasiImport.random_get(4 * 65536 - 8, 9), 61);
+  t.is(x.call_random_get(4 * 65536 - 8, 8), 0);
+});
+
+test('memory.grow inside a guest, then a call into the new pages in the same run', async (t) => {
+  const s = scratch();
+  try {
+    const out = s.file('out');
+    const wasm = await guest({
+      start: `(drop (memory.grow (i32.const 3)))
+        (i32.store (i32.const 200000) (i32.const 200016)) (i32.store (i32.const 200004) (i32.const 5))
+        (i32.store (i32.const 200016) (i32.const 0x6c6c6568)) (i32.store8 (i32.const 200020) (i32.const 0x6f))
+        (call $proc_exit (call $fd_write (i32.const 1) (i32.const 200000) (i32.const 1) (i32.const 200008)))`,
+    });
+    const wasi = new WASI({ version: 'preview1', stdout: out.fd });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), wasi.getImportObject());
+    t.is(wasi.start(instance), 0);
+    t.is(out.read(), 'hello');
+    t.is(new DataView(instance.exports.memory.buffer).getUint32(200008, true), 5);
+  } finally {
+    s.done();
+  }
+});
+
+test('a shared memory (SharedArrayBuffer) works and grows', async (t) => {
+  const { wasi, x, mem } = await bound({ args: ['shared'] }, { pages: 1, maxPages: 4, shared: true });
+  t.true(x.memory.buffer instanceof SharedArrayBuffer);
+  t.is(x.call_args_sizes_get(0, 4), 0);
+  t.deepEqual([mem.u32(0), mem.u32(4)], [1, 7]);
+  t.is(x.grow(1), 1);
+  t.is(x.call_args_sizes_get(65536 + 8, 65536 + 12), 0);
+  t.is(mem.u32(65536 + 12), 7);
+  t.is(wasi.wasiImport.args_sizes_get(65536 + 16, 65536 + 20), 0);
+});
+
+test('two instances in one process are independent (args, env, preopens, fd tables)', async (t) => {
+  const s = scratch();
+  const dirA = path.join(s.dir, 'a');
+  const dirB = path.join(s.dir, 'b');
+  fs.mkdirSync(dirA);
+  fs.mkdirSync(dirB);
+  try {
+    const outA = s.file('outA');
+    const outB = s.file('outB');
+    const a = await bound({ args: ['first', 'x'], env: { WHO: 'a' }, preopens: { '/a': dirA }, stdout: outA.fd });
+    const b = await bound({ args: ['second'], env: {}, preopens: { '/bee': dirB, '/b2': dirB }, stdout: outB.fd });
+    t.is(a.x.call_args_sizes_get(0, 4), 0);
+    t.is(b.x.call_args_sizes_get(0, 4), 0);
+    t.deepEqual([a.mem.u32(0), a.mem.u32(4)], [2, 8]);
+    t.deepEqual([b.mem.u32(0), b.mem.u32(4)], [1, 7]);
+    t.is(a.x.call_environ_sizes_get(0, 4), 0);
+    t.is(b.x.call_environ_sizes_get(0, 4), 0);
+    t.deepEqual([a.mem.u32(0), b.mem.u32(0)], [1, 0]);
+    t.is(a.x.call_fd_prestat_get(3, 0), 0);
+    t.is(a.mem.u32(4), 2);
+    t.is(a.x.call_fd_prestat_get(4, 0), 8);
+    t.is(b.x.call_fd_prestat_get(4, 0), 0);
+    t.is(b.mem.u32(4), 3);
+    // Closing fd 1 in one instance leaves the other's alone.
+    t.is(a.x.call_fd_close(1), 0);
+    b.mem.put(100, 'bee');
+    b.mem.iovs(0, [[100, 3]]);
+    t.is(b.x.call_fd_write(1, 0, 1, 50), 0);
+    t.is(outB.read(), 'bee');
+    a.mem.iovs(0, [[100, 3]]);
+    t.is(a.x.call_fd_write(1, 0, 1, 50), 8);
+    t.is(outA.read(), '');
+  } finally {
+    s.done();
+  }
+});
+
+function runWorker(source, workerData) {
+  return new Worker(source, { eval: true, workerData });
+}
+
+test('an instance works inside a worker_threads Worker', async (t) => {
+  const s = scratch();
+  try {
+    const out = s.file('out');
+    const wasm = await guest({
+      start: `(drop (call $args_sizes_get (i32.const 0) (i32.const 4)))
+        (say "worker argc ") (call $i (i32.load (i32.const 0))) (call $nl)
+        (call $proc_exit (i32.const 9))`,
+    });
+    const worker = runWorker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { WASI } = require(workerData.root);
+      const wasi = new WASI({ version: 'preview1', args: ['w', 'x', 'y'], stdout: workerData.fd });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), wasi.getImportObject());
+      parentPort.postMessage(wasi.start(instance));`, { root: ROOT, fd: out.fd, wasm });
+    const [code] = await Promise.all([
+      new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ]);
+    t.is(code, 9);
+    t.is(out.read(), 'worker argc 3 \n');
+  } finally {
+    s.done();
+  }
+});
+
+test('a Worker running an endless guest loop can be terminated', async (t) => {
+  const wasm = await guest({
+    start: `(loop $forever
+        (drop (call $sched_yield))
+        (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0)))
+        (br $forever))`,
+  });
+  const worker = runWorker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { WASI } = require(workerData.root);
+    const wasi = new WASI({ version: 'preview1' });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), wasi.getImportObject());
+    parentPort.postMessage('started');
+    wasi.start(instance);`, { root: ROOT, wasm });
+  await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+  // Let the guest spin for a moment, then stop it.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const exitCode = await worker.terminate();
+  t.is(exitCode, 1);
+  // The main thread's own instances still work afterwards.
+  const { x } = await bound({ args: ['after'] });
+  t.is(x.call_args_sizes_get(0, 4), 0);
+});
+
+test('a Worker that ends while holding instances releases them; the process stays healthy', async (t) => {
+  const dir = tmpdir();
+  try {
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const fs = require('node:fs');
+      const count = () => fs.readdirSync('/proc/self/fd').length;
+      const run = (body) => new Promise((resolve) => new Worker(body, { eval: true }).on('exit', resolve));
+      (async () => {
+        // A first Worker without instances: Node keeps an fd of its own after the first
+        // Worker, which is not ours to count.
+        await run('require("node:worker_threads")');
+        const before = count();
+        const code = await run(\`
+          const { WASI } = require(${JSON.stringify(ROOT)});
+          const keep = [];
+          for (let i = 0; i < 20; i += 1) keep.push(new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } }));
+          if (keep.length !== 20 || require('node:fs').readdirSync('/proc/self/fd').length < 100) process.exit(3);
+        \`);
+        if (code !== 0) console.log('worker exit ' + code);
+        // Worker teardown finishes asynchronously: look again for a while before calling it a leak.
+        for (let tries = 0; tries < 40 && count() > before; tries += 1) await new Promise((r) => setTimeout(r, 50));
+        console.log(count() <= before ? 'ok' : 'leak ' + before + ' ' + count());
+      })();`;
+    const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    t.is(res.stderr, '');
+    t.is(res.stdout, 'ok\n');
+  } finally {
+    rm(dir);
+  }
+});
+
+test('200 instances with two preopens each, dropped and collected, leave no fd open', async (t) => {
+  const dir = tmpdir();
+  try {
+    const wasm = await guest({ start: '(drop (call $fd_prestat_get (i32.const 3) (i32.const 0)))' });
+    const wasmPath = path.join(dir, 'guest.wasm');
+    fs.writeFileSync(wasmPath, wasm);
+    const script = `
+      const { WASI } = require(${JSON.stringify(ROOT)});
+      const fs = require('node:fs');
+      const count = () => fs.readdirSync('/proc/self/fd').length;
+      const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+      (async () => {
+        // Warm up once so lazily opened runtime fds are not counted.
+        new WASI({ version: 'preview1' });
+        globalThis.gc();
+        await turn();
+        const before = count();
+        let during = 0;
+        (() => {
+          for (let i = 0; i < 200; i += 1) {
+            const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } });
+            if (i % 2 === 0) wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+          }
+          during = count();
+        })();
+        for (let i = 0; i < 10 && count() > before; i += 1) {
+          globalThis.gc();
+          await turn();
+        }
+        console.log(JSON.stringify({ before, during, after: count() }));
+      })();`;
+    const res = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    t.is(res.stderr, '');
+    const { before, during, after } = JSON.parse(res.stdout);
+    t.true(during >= before + 2, `instances hold fds while alive (before ${before}, during ${during})`);
+    t.is(after, before, `no fd left open (before ${before}, after ${after})`);
+  } finally {
+    rm(dir);
+  }
+});
