@@ -118,7 +118,8 @@ impl<'a> GuestMemory<'a> {
     /// Checks `[ptr, ptr + len)` and returns a raw pointer to its start.
     #[inline]
     pub fn range(&self, ptr: u32, len: u64) -> Result<*mut u8, Errno> {
-        let end = ptr as u64 + len;
+        // Saturating: a length near u64::MAX must not wrap around to a small end.
+        let end = (ptr as u64).saturating_add(len);
         if end > self.len.get() as u64 && !self.try_refresh(end) {
             return Err(Errno::EOVERFLOW);
         }
@@ -402,6 +403,9 @@ mod tests {
         assert!(g.range(65536, 0).is_ok());
         assert_eq!(g.range(65537, 0).unwrap_err(), Errno::EOVERFLOW);
         assert_eq!(g.array(0, u32::MAX, 8).unwrap_err(), Errno::EOVERFLOW);
+        // Found by the guest_memory fuzz target: the end must not wrap in 64 bits.
+        assert_eq!(g.range(54016, u64::MAX - 158).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(g.range(1, u64::MAX).unwrap_err(), Errno::EOVERFLOW);
     }
 
     #[test]
