@@ -82,4 +82,9 @@ module.exports = [
     what: 'Under version "unstable" node:wasi uses the preview1 layouts; wasi-rs uses snapshot 0\'s: whence CUR=0 END=1 SET=2, a 56-byte filestat (nlink u32 at 20, size at 24), a 56-byte clock subscription.',
     why: 'wasi_unstable binaries are built against the snapshot-0 ABI; with the preview1 layouts they mis-seek, mis-read stat and mis-poll.',
   },
+  {
+    id: 'readdir-skips-after-unlink',
+    what: 'Unlinking entries while listing a directory makes node:wasi skip entries that were never removed (its cookies are positions, which shift); wasi-rs returns every remaining entry exactly once.',
+    why: 'POSIX readdir: an entry neither removed nor added during the listing is returned exactly once; `rm -r`-style loops rely on it.',
+  },
 ];

@@ -34,7 +34,8 @@ function known(id, node, rs) {
 
 const nanos = 'timestamps-nanoseconds';
 
-// name -> { wasm | wat, setup(dir), known: [{ id, node line | null, rs line | null }], sortLines }
+// name -> { wasm | wat, setup(dir), known: [{ id, node line | null, rs line | null }],
+//   sortLines, treeKnown: [{ id, where(key) }] (tree entries that differ for that listed reason) }
 const GUESTS = {
   'c/stdio': { wasm: 'stdio' },
   'c/dirs': { wasm: 'dirs' },
@@ -52,6 +53,15 @@ const GUESTS = {
     ],
   },
   'c/links': { wasm: 'links' },
+  'c/bigdir': {
+    wasm: 'bigdir',
+    known: [
+      known('readdir-skips-after-unlink', 'removed while listing 354, duplicates 0', 'removed while listing 500, duplicates 0'),
+      known('readdir-skips-after-unlink', 'left 646', 'left 500'),
+    ],
+    // The odd entries node:wasi skipped are still on its disk (wasi-rs removed them all).
+    treeKnown: [{ id: 'readdir-skips-after-unlink', where: (key) => key === 'a/big' || /^a\/big\/entry-\d{3}[13579]$/.test(key) }],
+  },
   'c/truncate': { wasm: 'truncate' },
   'c/append': { wasm: 'append' },
   'c/twodirs': { wasm: 'twodirs', setup: (a) => fs.writeFileSync(`${a}/input.txt`, 'hello, two preopens\n') },
@@ -166,8 +176,19 @@ for (const [name, spec] of Object.entries(GUESTS)) {
     const expected = applyKnown(t, node.res.stdout, list, spec.sortLines);
     const actual = spec.sortLines ? rs.res.stdout.split('\n').filter(Boolean).sort().join('\n') : rs.res.stdout;
     t.is(actual, expected, 'stdout (node:wasi\'s, with the listed differences applied)');
+    const treeKnown = spec.treeKnown ?? [];
+    for (const { id, where } of treeKnown) {
+      t.true(byId.has(id), `difference '${id}' is listed in differences.js`);
+      const keys = [...new Set([...Object.keys(rs.tree), ...Object.keys(node.tree)])].filter(where);
+      t.true(keys.some((k) => JSON.stringify(rs.tree[k]) !== JSON.stringify(node.tree[k])), `declared tree difference ${id} shows`);
+      for (const k of keys) {
+        delete rs.tree[k];
+        delete node.tree[k];
+      }
+    }
     t.deepEqual(rs.tree, node.tree, 'the host tree afterwards');
-    if (list.length) t.log(`known differences: ${[...new Set(list.map((k) => k.id))].join(', ')}`);
+    const ids = new Set([...list, ...treeKnown].map((k) => k.id));
+    if (ids.size) t.log(`known differences: ${[...ids].join(', ')}`);
   });
 }
 

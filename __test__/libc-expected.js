@@ -76,4 +76,9 @@ function dirsExpected() {
 }
 EXPECTED.dirs = dirsExpected();
 
+EXPECTED.bigdir = lines(
+  'mkdir /a/big: ok', 'listed 1000, duplicates 0, missing 0, unexpected 0',
+  'seekdir back re-reads the same entry: yes', 'after rewinddir: 1000',
+  'removed while listing 500, duplicates 0', 'left 500');
+
 module.exports = EXPECTED;

@@ -144,6 +144,18 @@ fsTest('twodirs: copy, rename and link across two preopens; no way out of either
   }
 });
 
+fsTest('bigdir: 1000 entries listed once each, telldir/seekdir, unlink while listing skips nothing', async (t) => {
+  const { res, a, dir } = await run('bigdir');
+  try {
+    ok(t, res, EXPECTED.bigdir);
+    const left = fs.readdirSync(`${a}/big`).sort();
+    t.is(left.length, 500);
+    t.deepEqual(left, Array.from({ length: 500 }, (_, i) => `entry-${String(i * 2).padStart(4, '0')}`));
+  } finally {
+    rm(dir);
+  }
+});
+
 test('every committed fixture has a test here', (t) => {
   const built = fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)).sort();
   const sources = fs.readdirSync(path.join(__dirname, 'fixtures', 'c')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
