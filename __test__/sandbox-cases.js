@@ -121,6 +121,23 @@ const ops = {
     g.write(1, r.raw);
     return { err: 0, stat: r.stat };
   },
+  // Opens directory `dir` beneath the preopen, then reads `p` relative to that new fd: the
+  // opened directory is the capability, `..` above it is refused even inside the preopen.
+  readFromSubdir: (dir, p, dirflags = 0) => (g) => {
+    const rights = g.inheriting(DIR) & ~WRITE_RIGHTS;
+    const d = g.open(DIR, dir, { oflags: OFLAGS.DIRECTORY, rights, inheriting: rights });
+    if (d.err) return { err: 1000 + d.err };
+    const o = g.open(d.fd, p, { dirflags, rights });
+    if (o.err) return { err: o.err };
+    const r = g.read(o.fd);
+    g.write(1, r.data);
+    return { err: 0, data: r.data };
+  },
+  // A path call on an fd that is not a directory.
+  statAt: (fd, p) => (g) => {
+    const r = g.stat(fd, p);
+    return { err: r.err, stat: r.stat };
+  },
   // path_open with a raw (pointer, length) pair at the edges of guest memory: the pointer
   // is `back` bytes before the end of memory (negative: after it), or `abs` exactly.
   rawOpen: ({ back, abs }, len) => (g) => {
@@ -295,6 +312,14 @@ function cases() {
     ['readlink out/lnk', ops.readlink('out/lnk'), ESCAPE],
     ['readlink ../outside/lnk', ops.readlink('../outside/lnk'), E.NOTCAPABLE],
     ['readlink abs/lnk', ops.readlink('abs/lnk'), E.PERM],
+    // Other directory fds: a subdirectory opened by the guest is a capability of its own.
+    ['from an opened dir/: ../file.txt', ops.readFromSubdir('dir', '../file.txt'), E.NOTCAPABLE],
+    ['from an opened dir/: ../../outside/classified.txt', ops.readFromSubdir('dir', '../../outside/classified.txt'), E.NOTCAPABLE],
+    ['from an opened dir/: up/outside/classified.txt', ops.readFromSubdir('dir', 'up/outside/classified.txt'), ESCAPE],
+    ['from an opened dir/: back (-> ../file.txt), follow', ops.readFromSubdir('dir', 'back', FOLLOW), ESCAPE],
+    ['from an opened dir/: nested.txt', ops.readFromSubdir('dir', 'nested.txt'), 0, (t, r, a) => a.is(String(r.data), 'nested\n')],
+    ['path call on stdout (fd 1: no path rights)', ops.statAt(1, 'file.txt'), E.NOTCAPABLE],
+    ['path call on an fd that is not open (fd 99)', ops.statAt(99, 'file.txt'), E.BADF],
     // The edges of guest memory.
     ['path_open, empty path at the very end of memory', ops.rawOpen({ back: 0 }, 0), E.NOENT],
     ['path_open, path running past the end of memory', ops.rawOpen({ back: 3 }, 10), E.OVERFLOW],
