@@ -56,8 +56,10 @@ const GUESTS = {
   'c/bigdir': {
     wasm: 'bigdir',
     known: [
-      known('readdir-skips-after-unlink', 'removed while listing 354, duplicates 0', 'removed while listing 500, duplicates 0'),
-      known('readdir-skips-after-unlink', 'left 646', 'left 500'),
+      // How many node:wasi skips depends on the file system's entry order (354 on ext4, 350 on
+      // tmpfs); that it skips some is the difference.
+      known('readdir-skips-after-unlink', /^removed while listing (?!500,)\d+, duplicates 0$/, 'removed while listing 500, duplicates 0'),
+      known('readdir-skips-after-unlink', /^left (?!500$)\d+$/, 'left 500'),
     ],
     // The odd entries node:wasi skipped are still on its disk (wasi-rs removed them all).
     treeKnown: [{ id: 'readdir-skips-after-unlink', where: (key) => key === 'a/big' || /^a\/big\/entry-\d{3}[13579]$/.test(key) }],
@@ -95,7 +97,8 @@ const GUESTS = {
   'wat/fdstat-and-times': {
     wat: 'fdstat-and-times',
     known: [
-      known('fdstat-flags-host-bits', 'fdstat fs_flags 0 33793', 'fdstat fs_flags 0 1'),
+      // node:wasi's value is the host's F_GETFL bits (0x8401 = 33793 on x86_64 Linux).
+      known('fdstat-flags-host-bits', /^fdstat fs_flags 0 (?!1$)\d+$/, 'fdstat fs_flags 0 1'),
       known(nanos, 'get times 0 1000000000000000000 1600000000000000000',
         'get times 0 1000000000123456789 1600000000987654321'),
       known(nanos, 'after now: atim, mtim later than 2023 0 1000000000000000000 1',
@@ -134,8 +137,10 @@ function applyKnown(t, stdout, list, sortLines) {
       lines.splice(lines.length - 1, 0, rs);
       continue;
     }
-    const i = lines.indexOf(node);
-    t.true(i >= 0, `declared difference ${id} shows under node:wasi: ${JSON.stringify(node)}`);
+    // `node` is the exact line, or a RegExp where node:wasi's value depends on the host
+    // (file system, CPU architecture, OS).
+    const i = node instanceof RegExp ? lines.findIndex((l) => node.test(l)) : lines.indexOf(node);
+    t.true(i >= 0, `declared difference ${id} shows under node:wasi: ${node instanceof RegExp ? node : JSON.stringify(node)}`);
     if (i < 0) continue;
     if (rs === null) lines.splice(i, 1);
     else lines[i] = rs;
