@@ -16,12 +16,6 @@ const { runGuestAsync, snapshot } = require('./fs-guest.js');
 const { guests: watGuests } = require('./fs-wat-guests.js');
 const differences = require('./differences.js');
 
-// FS_PENDING: on main the path_* calls and fd_readdir are still ENOSYS stubs (issue 3, the
-// filesystem work lands separately). Until then the tests that need them are registered with
-// test.failing, so CI stays green AND flags the day they start passing; set this to false
-// when the filesystem calls land (every test must then pass for real).
-const FS_PENDING = false;
-const fsTest = FS_PENDING ? test.failing : test;
 
 const byId = new Map(differences.map((d) => [d.id, d]));
 const wasmDir = path.join(__dirname, 'fixtures', 'wasm');
@@ -92,6 +86,18 @@ const GUESTS = {
       known('readdir-dot-entries', null, '. 3 1'),
       known('readdir-dot-entries', null, '.. 3 1'),
       ...['a 4', 'bb 4', 'ccc 4', 'lnk 7', 'sub 3'].map((e) => known('readdir-inode-zero', `${e} 0`, `${e} 1`)),
+    ],
+  },
+  'wat/readdir-small-buffer': {
+    wat: 'readdir-small-buffer',
+    sortLines: true,
+    setup: (a) => {
+      fs.mkdirSync(`${a}/d`);
+      for (let i = 0; i < 20; i++) fs.writeFileSync(`${a}/d/f${String(i).padStart(2, '0')}`, '');
+    },
+    known: [
+      known('readdir-dot-entries', null, '.'),
+      known('readdir-dot-entries', null, '..'),
     ],
   },
   'wat/fdstat-and-times': {
@@ -169,7 +175,7 @@ test('every differential difference id is listed once in differences.js, with wh
 });
 
 for (const [name, spec] of Object.entries(GUESTS)) {
-  fsTest(`differential: ${name}`, async (t) => {
+  test(`differential: ${name}`, async (t) => {
     const file = await guestFile(spec);
     const [node, rs] = await Promise.all([
       runIn('node', file, spec.setup),

@@ -127,6 +127,37 @@ const guests = {
           (local.set $p (i32.add (local.get $p) (i32.add (i32.const 24) (local.get $len))))
           (br $each)))))`;
   },
+  // fd_readdir with a 37-byte buffer (one entry of a short name fits, the next is cut):
+  // the guest continues from the d_next cookie of the last whole entry until bufused <
+  // buf_len, printing every name once; the test sorts the lines.
+  'readdir-small-buffer': () => {
+    const [dname, lCalls] = labels('d', 'ended before 1000 calls');
+    return `(module ${PRELUDE} ${dname.seg} ${lCalls.seg}
+      (func (export "_start") (local $fd i32) (local $p i32) (local $end i32) (local $len i32)
+        (local $cookie i64) (local $used i32) (local $calls i32)
+        (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${dname.ptr}) (i32.const ${dname.len}) (i32.const 2) (i64.const 0x4000) (i64.const 0) (i32.const 0) (i32.const 16)))
+        (local.set $fd (i32.load (i32.const 16)))
+        (block $eof (loop $call
+          (local.set $calls (i32.add (local.get $calls) (i32.const 1)))
+          (br_if $eof (i32.gt_u (local.get $calls) (i32.const 1000)))
+          (br_if $eof (call $fd_readdir (local.get $fd) (i32.const 16384) (i32.const 37) (local.get $cookie) (i32.const 20)))
+          (local.set $used (i32.load (i32.const 20)))
+          (local.set $p (i32.const 16384))
+          (local.set $end (i32.add (i32.const 16384) (local.get $used)))
+          (block $done (loop $each
+            (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 24)) (local.get $end)))
+            (local.set $len (i32.load (i32.add (local.get $p) (i32.const 16))))
+            (br_if $done (i32.gt_u (i32.add (i32.add (local.get $p) (i32.const 24)) (local.get $len)) (local.get $end)))
+            (call $str (i32.add (local.get $p) (i32.const 24)) (local.get $len))
+            (call $flush)
+            (local.set $cookie (i64.load (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.add (i32.const 24) (local.get $len))))
+            (br $each)))
+          (br_if $call (i32.eq (local.get $used) (i32.const 37)))))
+        (call $str (i32.const ${lCalls.ptr}) (i32.const ${lCalls.len}))
+        (call $n (i32.lt_u (local.get $calls) (i32.const 1000)))
+        (call $flush)))`;
+  },
   // O_APPEND reported by fd_fdstat_get; nanosecond times through path_filestat_set_times.
   'fdstat-and-times': () => {
     const [lFlags, lSet, lGet, fname, lNow, lAfter] = labels('fdstat fs_flags', 'set times', 'get times', 'f.txt',

@@ -12,12 +12,6 @@ const { tmpdir, rm } = require('./helpers.js');
 const { runGuestAsync } = require('./fs-guest.js');
 const EXPECTED = require('./libc-expected.js');
 
-// FS_PENDING: on main the path_* calls and fd_readdir are still ENOSYS stubs (issue 3, the
-// filesystem work lands separately). Until then the tests that need them are registered with
-// test.failing, so CI stays green AND flags the day they start passing; set this to false
-// when the filesystem calls land (every test must then pass for real).
-const FS_PENDING = false;
-const fsTest = FS_PENDING ? test.failing : test;
 
 const wasmDir = path.join(__dirname, 'fixtures', 'wasm');
 
@@ -42,7 +36,7 @@ function ok(t, res, expected) {
 
 const stat = (p) => fs.lstatSync(p, { bigint: true });
 
-fsTest('stdio: fopen/fwrite/fread/fseek/ftell/fgets/rewind, append and binary files', async (t) => {
+test('stdio: fopen/fwrite/fread/fseek/ftell/fgets/rewind, append and binary files', async (t) => {
   const { res, a, dir } = await run('stdio');
   try {
     ok(t, res, EXPECTED.stdio);
@@ -56,7 +50,7 @@ fsTest('stdio: fopen/fwrite/fread/fseek/ftell/fgets/rewind, append and binary fi
   }
 });
 
-fsTest('dirs: mkdir, readdir past one 4 KiB buffer (sorted), rewinddir, rmdir/unlink errors', async (t) => {
+test('dirs: mkdir, readdir past one 4 KiB buffer (sorted), rewinddir, rmdir/unlink errors', async (t) => {
   const { res, a, dir } = await run('dirs');
   try {
     ok(t, res, EXPECTED.dirs);
@@ -73,7 +67,7 @@ fsTest('dirs: mkdir, readdir past one 4 KiB buffer (sorted), rewinddir, rmdir/un
   }
 });
 
-fsTest('stat: stat/fstat/lstat, utimensat and futimens keep nanoseconds on the host', async (t) => {
+test('stat: stat/fstat/lstat, utimensat and futimens keep nanoseconds on the host', async (t) => {
   const { res, a, dir } = await run('stat');
   try {
     ok(t, res, EXPECTED.stat);
@@ -91,7 +85,7 @@ fsTest('stat: stat/fstat/lstat, utimensat and futimens keep nanoseconds on the h
   }
 });
 
-fsTest('links: rename/link/symlink/readlink/unlink, on disk', async (t) => {
+test('links: rename/link/symlink/readlink/unlink, on disk', async (t) => {
   const { res, a, dir } = await run('links');
   try {
     ok(t, res, EXPECTED.links);
@@ -107,7 +101,7 @@ fsTest('links: rename/link/symlink/readlink/unlink, on disk', async (t) => {
   }
 });
 
-fsTest('truncate: ftruncate grow/shrink, pread/pwrite keep the offset, holes, O_TRUNC', async (t) => {
+test('truncate: ftruncate grow/shrink, pread/pwrite keep the offset, holes, O_TRUNC', async (t) => {
   const { res, a, dir } = await run('truncate');
   try {
     ok(t, res, EXPECTED.truncate);
@@ -118,7 +112,7 @@ fsTest('truncate: ftruncate grow/shrink, pread/pwrite keep the offset, holes, O_
   }
 });
 
-fsTest('append: O_APPEND writes at the end whatever the offset; F_GETFL/F_SETFL', async (t) => {
+test('append: O_APPEND writes at the end whatever the offset; F_GETFL/F_SETFL', async (t) => {
   const { res, a, dir } = await run('append');
   try {
     ok(t, res, EXPECTED.append);
@@ -128,7 +122,7 @@ fsTest('append: O_APPEND writes at the end whatever the offset; F_GETFL/F_SETFL'
   }
 });
 
-fsTest('twodirs: copy, rename and link across two preopens; no way out of either', async (t) => {
+test('twodirs: copy, rename and link across two preopens; no way out of either', async (t) => {
   const { res, a, b, dir } = await run('twodirs', (pa) => fs.writeFileSync(`${pa}/input.txt`, 'hello, two preopens\n'));
   try {
     ok(t, res, EXPECTED.twodirs);
@@ -144,7 +138,7 @@ fsTest('twodirs: copy, rename and link across two preopens; no way out of either
   }
 });
 
-fsTest('bigdir: 1000 entries listed once each, telldir/seekdir, unlink while listing skips nothing', async (t) => {
+test('bigdir: 1000 entries listed once each, telldir/seekdir, unlink while listing skips nothing', async (t) => {
   const { res, a, dir } = await run('bigdir');
   try {
     ok(t, res, EXPECTED.bigdir);

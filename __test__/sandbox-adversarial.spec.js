@@ -14,13 +14,8 @@ const test = require('ava');
 const nodeWasi = require('node:wasi');
 const { WASI } = require('..');
 const { cases, runCase, expectErrno, rm } = require('./sandbox-cases.js');
-const { errnoName, E } = require('./fs-guest.js');
+const { errnoName } = require('./fs-guest.js');
 
-// FS_PENDING: on main the path_* calls and fd_readdir are still ENOSYS stubs (issue 3, the
-// filesystem work lands separately). Until then the tests that need them are registered with
-// test.failing, so CI stays green AND flags the day they start passing; set this to false
-// when the filesystem calls land (every test must then pass for real).
-const FS_PENDING = false;
 
 process.removeAllListeners('warning');
 
@@ -34,9 +29,7 @@ test('at least 60 adversarial cases', (t) => {
 });
 
 for (const [name, run, expect, after] of all) {
-  // While pending, a case whose expectation an ENOSYS answer cannot meet is expected to fail.
-  const register = FS_PENDING && !expectErrno(expect, E.NOSYS) ? test.failing : test;
-  register(`sandbox: ${name}`, async (t) => {
+  test(`sandbox: ${name}`, async (t) => {
     const r = await runCase(WASI, run);
     try {
       t.deepEqual(r.reasons, [], 'nothing outside the preopen was read, created, changed or removed');
