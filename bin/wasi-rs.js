@@ -216,6 +216,10 @@ function main(argv) {
       process.stderr.write(`wasi-rs: ${err.message}\n${USAGE}`);
       return 2;
     }
+    if (err?.code === 'ERR_WASI_RS_UNSUPPORTED_PLATFORM') {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
     if (err instanceof Refused) {
       process.stderr.write(`wasi-rs: ${err.message}\n`);
       return 1;

@@ -5,12 +5,23 @@
 //! exercises the syscall layer directly against an owned memory image.
 
 pub mod abi;
-#[cfg(all(feature = "node", not(test)))]
+#[cfg(all(feature = "node", not(test), unix, not(wasi_rs_unsupported)))]
 mod binding;
-pub mod ctx;
-pub mod fd_table;
-pub mod host;
+// Windows: the addon loads and inspects modules; hosting refuses (see the file).
+#[cfg(all(feature = "node", not(test), any(not(unix), wasi_rs_unsupported)))]
+#[path = "binding/unsupported.rs"]
+mod binding;
 pub mod inspect;
+// The host layer is POSIX (fds, *at calls, readv); Windows builds without it.
+#[cfg(unix)]
+pub mod ctx;
+#[cfg(unix)]
+pub mod fd_table;
+#[cfg(unix)]
+pub mod host;
+#[cfg(unix)]
 pub mod memory;
+#[cfg(unix)]
 pub mod sandbox;
+#[cfg(unix)]
 pub mod syscalls;

@@ -347,6 +347,13 @@ pub mod io {
         Ok((n, msg.msg_flags & libc::MSG_TRUNC != 0))
     }
 
+    /// MSG_NOSIGNAL where the kernel has it; elsewhere (macOS) Node's own SIG_IGN for
+    /// SIGPIPE keeps a closed peer an EPIPE.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const NO_SIGPIPE: i32 = libc::MSG_NOSIGNAL;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    const NO_SIGPIPE: i32 = 0;
+
     /// `sendmsg` from guest buffers (never raises SIGPIPE).
     pub fn send(fd: BorrowedFd<'_>, iovs: &[IoVec]) -> Result<usize, Errno> {
         let mut v = raw(iovs);
@@ -356,7 +363,7 @@ pub mod io {
         msg.msg_iov = v.as_mut_ptr();
         msg.msg_iovlen = v.len() as _;
         // SAFETY: the iovecs point into checked guest memory; `msg` outlives the call.
-        retry(|| unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) })
+        retry(|| unsafe { libc::sendmsg(fd, &msg, NO_SIGPIPE) })
     }
 }
 

@@ -336,7 +336,14 @@ pub fn fd_advise(
         return Err(Errno::ESPIPE);
     }
     let len = std::num::NonZeroU64::new(len);
-    rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno)
+    #[cfg(not(target_vendor = "apple"))]
+    return rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno);
+    // macOS has no posix_fadvise; advice is only a hint, so it is accepted and dropped.
+    #[cfg(target_vendor = "apple")]
+    {
+        let _ = (offset, len, a);
+        Ok(())
+    }
 }
 
 pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len: u64) -> SysResult {
@@ -349,12 +356,35 @@ pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len:
     {
         return Err(Errno::EINVAL);
     }
-    rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len).map_err(errno)
+    #[cfg(not(target_vendor = "apple"))]
+    return rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len)
+        .map_err(errno);
+    // macOS: rustix's fallocate preallocates and then ftruncates to offset + len, which would
+    // shrink a longer file; fd_allocate never shrinks, so only a growing request reaches it
+    // (and a filesystem without F_PREALLOCATE still gets the size).
+    #[cfg(target_vendor = "apple")]
+    {
+        let end = offset + len;
+        let size = rustix::fs::fstat(f).map_err(errno)?.st_size as u64;
+        if end <= size {
+            return Ok(());
+        }
+        match rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len) {
+            Err(rustix::io::Errno::NOTSUP | rustix::io::Errno::INVAL) => {
+                rustix::fs::ftruncate(f, end).map_err(errno)
+            }
+            r => r.map_err(errno),
+        }
+    }
 }
 
 pub fn fd_datasync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_DATASYNC)?;
-    rustix::fs::fdatasync(e.handle.as_fd()).map_err(errno)
+    #[cfg(not(target_vendor = "apple"))]
+    return rustix::fs::fdatasync(e.handle.as_fd()).map_err(errno);
+    // macOS has no fdatasync(2) in its SDK; fsync does at least as much.
+    #[cfg(target_vendor = "apple")]
+    return rustix::fs::fsync(e.handle.as_fd()).map_err(errno);
 }
 
 pub fn fd_sync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {

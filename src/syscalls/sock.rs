@@ -39,7 +39,7 @@ pub fn sock_accept(
         super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
     }
     let conn = loop {
-        match rustix::net::accept_with(e.handle.as_fd(), rustix::net::SocketFlags::CLOEXEC) {
+        match accept_cloexec(e.handle.as_fd()) {
             Ok(c) => break c,
             Err(rustix::io::Errno::INTR) => continue,
             Err(rustix::io::Errno::AGAIN) if !nonblocking_listener => {
@@ -135,4 +135,16 @@ pub fn sock_shutdown(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, how: u32) -> Sy
     };
     let e = socket(ctx, fd, rights::SOCK_SHUTDOWN)?;
     rustix::net::shutdown(e.handle.as_fd(), how).map_err(errno)
+}
+
+/// accept4(SOCK_CLOEXEC) where it exists; macOS has no accept4, so the flag is set right after.
+fn accept_cloexec(fd: std::os::fd::BorrowedFd<'_>) -> rustix::io::Result<std::os::fd::OwnedFd> {
+    #[cfg(not(target_vendor = "apple"))]
+    return rustix::net::accept_with(fd, rustix::net::SocketFlags::CLOEXEC);
+    #[cfg(target_vendor = "apple")]
+    {
+        let conn = rustix::net::accept(fd)?;
+        rustix::io::fcntl_setfd(&conn, rustix::io::FdFlags::CLOEXEC)?;
+        Ok(conn)
+    }
 }

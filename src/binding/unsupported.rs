@@ -1,0 +1,36 @@
+//! The binding on platforms with no WASI host yet: Windows. The host layer (`ctx`, `fd_table`,
+//! `sandbox`, `syscalls`) is built on POSIX fds, `openat` and `readv`, and has no Windows
+//! implementation, so there the addon still loads, `inspectModule` works (`wasi-rs inspect`),
+//! and `createHost` throws `ERR_WASI_RS_UNSUPPORTED_PLATFORM`: `new WASI()` fails with one
+//! clear line, not with a missing binary or a crash. Built on Linux too with
+//! `RUSTFLAGS="--cfg wasi_rs_unsupported"` (see .ci/run), so this file is compiled on every run.
+
+#[path = "inspect.rs"]
+mod inspect;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+fn refuse(env: &Env) -> Result<()> {
+    env.throw_error(
+        &format!(
+            "wasi-rs cannot host WASI guests on {} yet: its host layer is POSIX (Linux, macOS). \
+             inspectModule works.",
+            std::env::consts::OS
+        ),
+        Some("ERR_WASI_RS_UNSUPPORTED_PLATFORM"),
+    )?;
+    Err(Error::from_status(Status::PendingException))
+}
+
+/// Always throws ERR_WASI_RS_UNSUPPORTED_PLATFORM (the arguments are those of the real one).
+#[napi(js_name = "createHost")]
+pub fn create_host(env: &Env) -> Result<()> {
+    refuse(env)
+}
+
+/// Always throws ERR_WASI_RS_UNSUPPORTED_PLATFORM.
+#[napi(js_name = "bindMemory")]
+pub fn bind_memory(env: &Env) -> Result<()> {
+    refuse(env)
+}
