@@ -8,6 +8,31 @@
 
 module.exports = [
   {
+    id: 'args-env-nul',
+    what: 'A NUL byte inside an `args` entry or an `env` value is silently truncated by node:wasi; wasi-rs throws TypeError ERR_INVALID_ARG_VALUE, as child_process does.',
+    why: 'A truncated argument is a silent data change.',
+  },
+  {
+    id: 'proc-exit-256',
+    what: 'proc_exit(256) with returnOnExit false exits node:wasi with status 0; wasi-rs exits with 1 (a non-zero code whose low 8 bits are 0 becomes 1).',
+    why: 'A failure must not be reported as success.',
+  },
+  {
+    id: 'stdio-duplicated',
+    what: 'A guest fd_close(1) or fd_renumber(x, 1) closes the Node process\'s own stdout under node:wasi; under wasi-rs the guest\'s fds 0-2 are duplicates of the host fds.',
+    why: 'A guest must not be able to break its host.',
+  },
+  {
+    id: 'proc-raise',
+    what: 'proc_raise raises the signal in the Node process under node:wasi; wasi-rs returns ENOSYS.',
+    why: 'A guest must not be able to kill its host.',
+  },
+  {
+    id: 'stdio-pipe-filetype',
+    what: 'A pipe on stdio is reported as a socket by node:wasi (and sock_accept on it crashes the process); wasi-rs reports filetype unknown and sock_* on a non-socket is ENOTSOCK.',
+    why: 'The spec\'s unknown is the honest type, and no input may crash the process.',
+  },
+  {
     id: 'sandbox-symlink-escape',
     what: 'A symlink inside a preopen that leads outside it (middle component, final component without the follow flag, dangling target with O_CREAT, `s -> .` chains, a sibling `sandboxXYZ`) is followed by node:wasi; wasi-rs refuses with EPERM (absolute target) or ENOTCAPABLE, and a final symlink opened without LOOKUPFLAGS_SYMLINK_FOLLOW is not followed (ELOOP).',
     why: 'node:wasi checks path strings and lets the kernel follow symlinks the check never saw (its docs call it "not a secure sandbox"); wasi-rs resolves beneath the preopen handle, so no path reaches outside.',
