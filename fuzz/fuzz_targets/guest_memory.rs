@@ -47,9 +47,16 @@ fuzz_target!(|input: Input| {
                     assert_eq!(e, Errno::EOVERFLOW);
                 }
             }
-            Op::Array { ptr, count, size: rec } => {
+            Op::Array {
+                ptr,
+                count,
+                size: rec,
+            } => {
                 let r = mem.array(ptr, count, rec);
-                assert_eq!(r.is_ok(), fits(size, ptr, u128::from(count) * u128::from(rec)));
+                assert_eq!(
+                    r.is_ok(),
+                    fits(size, ptr, u128::from(count) * u128::from(rec))
+                );
             }
             Op::Write { ptr, ref data } => {
                 let r = mem.write_bytes(ptr, data);

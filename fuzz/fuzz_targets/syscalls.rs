@@ -156,7 +156,12 @@ enum Op {
     /// Writes a subscription array.
     Subs { at: u16, subs: Vec<Sub> },
     /// One syscall, chosen by `which`.
-    Call { which: u8, a: [A; 6], w: [W; 2], p: [P; 2] },
+    Call {
+        which: u8,
+        a: [A; 6],
+        w: [W; 2],
+        p: [P; 2],
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -272,11 +277,21 @@ fn make_tree(base: &Path) -> PathBuf {
 }
 
 fn open_fds() -> usize {
-    fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 fn stdio() -> [OwnedFd; 3] {
-    let null = || OwnedFd::from(fs::OpenOptions::new().read(true).write(true).open("/dev/null").unwrap());
+    let null = || {
+        OwnedFd::from(
+            fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+                .unwrap(),
+        )
+    };
     // fd 0: a stream socket with a few bytes queued and its peer closed (never blocks).
     let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
     b.write_all(b"ping").unwrap();
@@ -341,7 +356,8 @@ fn write_subs(mem: &GuestMemory, version: Version, at: u16, subs: &[Sub]) {
         b[8] = s.tag % 4;
         if b[8] == 0 {
             b[base..base + 4].copy_from_slice(&u32::from(s.clock % 5).to_le_bytes());
-            b[base + 8..base + 16].copy_from_slice(&(u64::from(s.timeout_us) % 1000 * 1000).to_le_bytes());
+            b[base + 8..base + 16]
+                .copy_from_slice(&(u64::from(s.timeout_us) % 1000 * 1000).to_le_bytes());
             b[base + 24..base + 26].copy_from_slice(&s.flags.to_le_bytes());
         } else {
             b[16..20].copy_from_slice(&u32::from(s.fd % 12).to_le_bytes());
@@ -350,7 +366,14 @@ fn write_subs(mem: &GuestMemory, version: Version, at: u16, subs: &[Sub]) {
     }
 }
 
-fn call(ctx: &mut Ctx, mem: &GuestMemory, which: u8, x: &[A; 6], y: &[W; 2], p: &[P; 2]) -> SysResult {
+fn call(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    which: u8,
+    x: &[A; 6],
+    y: &[W; 2],
+    p: &[P; 2],
+) -> SysResult {
     let [a0, a1, a2, a3, a4, a5] = x.map(a);
     let [w0, w1] = y.map(w);
     match which % 45 {
@@ -463,12 +486,16 @@ fuzz_target!(|input: Input| {
     let preopens = vec![
         Preopen {
             guest_path: "/sandbox".into(),
-            dir: cap_std::fs::Dir::open_ambient_dir(&sandbox, cap_std::ambient_authority()).unwrap(),
+            dir: cap_std::fs::Dir::open_ambient_dir(&sandbox, cap_std::ambient_authority())
+                .unwrap(),
         },
         Preopen {
             guest_path: "dir".into(),
-            dir: cap_std::fs::Dir::open_ambient_dir(sandbox.join("dir"), cap_std::ambient_authority())
-                .unwrap(),
+            dir: cap_std::fs::Dir::open_ambient_dir(
+                sandbox.join("dir"),
+                cap_std::ambient_authority(),
+            )
+            .unwrap(),
         },
     ];
     let mut ctx = Ctx::new(
@@ -496,7 +523,12 @@ fuzz_target!(|input: Input| {
             Op::Subs { at, subs } => write_subs(&mem, version, *at, subs),
             Op::Call { which, a, w, p } => {
                 if let Err(e) = call(&mut ctx, &mem, *which, a, w, p) {
-                    assert!((1..=76).contains(&e.0), "call {} returned errno {}", which % 45, e.0);
+                    assert!(
+                        (1..=76).contains(&e.0),
+                        "call {} returned errno {}",
+                        which % 45,
+                        e.0
+                    );
                 }
                 drop(mem);
                 assert!(
