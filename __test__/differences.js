@@ -112,4 +112,14 @@ module.exports = [
     what: 'Unlinking entries while listing a directory makes node:wasi skip entries that were never removed (its cookies are positions, which shift); wasi-rs returns every remaining entry exactly once.',
     why: 'POSIX readdir: an entry neither removed nor added during the listing is returned exactly once; `rm -r`-style loops rely on it.',
   },
+  {
+    id: 'unknown-flag-bits',
+    what: 'path_open with oflags or fdflags bits the ABI does not define opens under node:wasi (the bits are ignored); wasi-rs returns EINVAL.',
+    why: 'Undefined bits in a flags argument are invalid input (wasmtime rejects them with EINVAL too); ignoring them hides guest bugs.',
+  },
+  {
+    id: 'set-times-einval-abort',
+    what: 'path_filestat_set_times with both ATIM and ATIM_NOW (or MTIM and MTIM_NOW) returns EINVAL under node:wasi and leaves a lock held, so the process aborts (SIGABRT in uv_mutex_destroy) when the WASI object is destroyed; wasi-rs returns EINVAL and carries on.',
+    why: 'Bad guest input must never crash the host process.',
+  },
 ];

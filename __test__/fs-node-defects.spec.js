@@ -183,3 +183,26 @@ test('a directory symlink without the follow flag: node:wasi opens it, wasi-rs d
   t.deepEqual((await run('node')).out['dirlink-follow'], [['0']]);
   t.deepEqual((await run('wasi-rs')).out['dirlink-follow'], [['0']]);
 });
+
+test('path_filestat_set_times with ATIM and ATIM_NOW: node:wasi answers EINVAL, then aborts the process; wasi-rs answers EINVAL', async (t) => {
+  listed(t, 'set-times-einval-abort');
+  // uvwasi returns EINVAL with the directory's lock still held; destroying the WASI object
+  // (at exit or on GC) then aborts in uv_mutex_destroy.
+  const body = `(call $n (call $path_filestat_set_times (i32.const 3) (i32.const 0) (i32.const 1040) (i32.const 1)
+    (i64.const 0) (i64.const 0) (i32.const 3))) (call $flush)`;
+  const dir = fs.realpathSync(tmpdir('wasi-rs-abort-'));
+  try {
+    const file = path.join(dir, 'abort.wasm');
+    fs.writeFileSync(file, await wat(commandWat({ strings: { 1040: 'f' }, body })));
+    fs.writeFileSync(path.join(dir, 'f'), 'x');
+    const node = runGuest('node', file, { preopens: { '/s': dir } });
+    t.is(node.stdout, ' 28\n');
+    t.is(node.signal, 'SIGABRT');
+    const rs = runGuest('wasi-rs', file, { preopens: { '/s': dir } });
+    t.is(rs.stdout, ' 28\n');
+    t.is(rs.status, 0);
+    t.is(rs.signal, null);
+  } finally {
+    rm(dir);
+  }
+});
