@@ -312,6 +312,15 @@ function cases() {
     ['readlink out/lnk', ops.readlink('out/lnk'), ESCAPE],
     ['readlink ../outside/lnk', ops.readlink('../outside/lnk'), E.NOTCAPABLE],
     ['readlink abs/lnk', ops.readlink('abs/lnk'), E.PERM],
+    // Path checks on every path argument, not just path_open's.
+    ['symlink target with invalid UTF-8', ops.symlink(nul('x\xff'), 'newbad'), E.ILSEQ],
+    ['rename to a name with a NUL', ops.rename('file.txt', nul('moved\0')), E.INVAL],
+    ['rename to an 8 KiB path', ops.rename('file.txt', LONG_PATH), E.NAMETOOLONG],
+    ['link to a name with invalid UTF-8', ops.link('file.txt', nul('hl\xc0')), E.ILSEQ],
+    ['mkdir an 8 KiB path', ops.mkdir(LONG_PATH), E.NAMETOOLONG],
+    ['readlink empty path', ops.readlink(''), E.NOENT],
+    ['set times with a NUL inside', ops.times(nul('file.txt\0x')), E.INVAL],
+    ['rmdir with invalid UTF-8', ops.rmdir(nul('dir\xff')), E.ILSEQ],
     // Other directory fds: a subdirectory opened by the guest is a capability of its own.
     ['from an opened dir/: ../file.txt', ops.readFromSubdir('dir', '../file.txt'), E.NOTCAPABLE],
     ['from an opened dir/: ../../outside/classified.txt', ops.readFromSubdir('dir', '../../outside/classified.txt'), E.NOTCAPABLE],
