@@ -19,18 +19,18 @@ module.exports = [
   },
   {
     id: 'stdio-duplicated',
-    what: 'A guest fd_close(1) or fd_renumber(x, 1) closes the Node process\'s own stdout under node:wasi; under wasi-rs the guest\'s fds 0-2 are duplicates of the host fds.',
-    why: 'A guest must not be able to break its host.',
+    what: 'A guest fd_close(1) (or fd_renumber(x, 1)) closes the Node process\'s own stdout under node:wasi; under wasi-rs it closes the guest\'s duplicate only, and the host keeps printing.',
+    why: 'The guest\'s fds 0-2 are its own duplicates of the host fds the stdio options name.',
   },
   {
     id: 'proc-raise',
-    what: 'proc_raise raises the signal in the Node process under node:wasi; wasi-rs returns ENOSYS.',
-    why: 'A guest must not be able to kill its host.',
+    what: 'proc_raise with a real signal (TERM, USR1, KILL, …) is raised on the Node process by node:wasi (a guest can kill its host or open the inspector); wasi-rs returns ENOSYS for every signal and the process carries on.',
+    why: 'A sandboxed guest must not signal its host; proc_raise is optional in WASI (wasmtime refuses it too). node:wasi already answers ENOSYS for `none` and unknown values, so only real signals differ.',
   },
   {
     id: 'stdio-pipe-filetype',
-    what: 'A pipe on stdio is reported as a socket by node:wasi (and sock_accept on it crashes the process); wasi-rs reports filetype unknown and sock_* on a non-socket is ENOTSOCK.',
-    why: 'The spec\'s unknown is the honest type, and no input may crash the process.',
+    what: 'A FIFO (e.g. stdin from a shell pipe) is reported as SOCKET_STREAM with socket rights by node:wasi; wasi-rs reports filetype UNKNOWN (WASI has no pipe type) and, as for every stream, ENOTSOCK from sock_* calls.',
+    why: 'A pipe is not a socket: a guest that believes it is would call sock_* on it.',
   },
   {
     id: 'sandbox-symlink-escape',
@@ -121,5 +121,50 @@ module.exports = [
     id: 'set-times-einval-abort',
     what: 'path_filestat_set_times with both ATIM and ATIM_NOW (or MTIM and MTIM_NOW) returns EINVAL under node:wasi and leaves a lock held, so the process aborts (SIGABRT in uv_mutex_destroy) when the WASI object is destroyed; wasi-rs returns EINVAL and carries on.',
     why: 'Bad guest input must never crash the host process.',
+  },
+  {
+    id: 'sock-shutdown-errno',
+    what: 'sock_shutdown on any open fd returns ENOTSUP under node:wasi, a real socket included; wasi-rs shuts a socket down (0), returns ENOTSOCK for a non-socket and EINVAL for an empty or unknown `how` (EBADF for a closed fd under both).',
+    why: 'The spec\'s sock_shutdown works on sockets; the errnos are the ones POSIX shutdown(2) gives.',
+  },
+  {
+    id: 'sock-calls-crash',
+    what: 'sock_accept, sock_recv and sock_send on stdio fds (a pipe, /dev/null, or the connected Unix sockets Node uses for a child\'s stdio) crash node:wasi (SIGSEGV); wasi-rs does the socket operation on a socket (EINVAL from accept on one that is not listening), returns ENOTSOCK on anything else, and the guest continues.',
+    why: 'Bad guest input must never crash the host.',
+  },
+  {
+    id: 'seek-on-stream',
+    what: 'fd_seek, fd_tell, fd_pread and fd_pwrite on a pipe, socket or character device return ENOTCAPABLE under node:wasi (its rights table has no seek right there); wasi-rs returns ESPIPE.',
+    why: 'ESPIPE is the spec\'s (and POSIX\'s) errno for seeking something that cannot seek; wasmtime answers ESPIPE too.',
+  },
+  {
+    id: 'prestat-non-preopen',
+    what: 'fd_prestat_get on an open fd that is not a preopen (stdio, an opened file) returns EINVAL under node:wasi; wasi-rs returns EBADF.',
+    why: 'The spec and wasmtime answer EBADF, and wasi-libc\'s preopen scan stops at EBADF.',
+  },
+  {
+    id: 'fdstat-set-flags-unsupported',
+    what: 'fd_fdstat_set_flags with DSYNC, RSYNC or SYNC, or with bits fdflags does not define, succeeds under node:wasi without doing anything; wasi-rs returns ENOTSUP for the sync flags and EINVAL for unknown bits, and changes nothing.',
+    why: 'The sync flags can only be chosen at open time on the hosts we support, so claiming success would be false; unknown bits are invalid input (wasmtime rejects them too).',
+  },
+  {
+    id: 'zero-length-range-at-memory-end',
+    what: 'A zero-length buffer whose pointer is exactly the end of guest memory (random_get(memory_size, 0), an empty iovec there) gives EOVERFLOW under node:wasi; wasi-rs accepts the empty range.',
+    why: 'The range [end, end) lies inside memory; wasmtime accepts it too.',
+  },
+  {
+    id: 'unstable-sock-accept',
+    what: 'Under version "unstable" node:wasi\'s wasiImport also has sock_accept (46 functions); wasi-rs\'s has the 45 functions snapshot 0 defines.',
+    why: 'sock_accept was added in preview1; wasi_unstable never had it.',
+  },
+  {
+    id: 'poll-nbytes',
+    what: 'An fd_read event from poll_oneoff on a pipe or socket reports nbytes 0 under node:wasi; wasi-rs reports the bytes waiting to be read (FIONREAD; for a regular file, size minus position).',
+    why: 'The spec defines nbytes as the number of bytes available for reading.',
+  },
+  {
+    id: 'poll-absolute-past',
+    what: 'A clock subscription with SUBSCRIPTION_CLOCK_ABSTIME and a deadline already past makes node:wasi wait (practically) forever; wasi-rs reports the clock event at once.',
+    why: 'A deadline that has passed is due now; the wait must not wrap around.',
   },
 ];
