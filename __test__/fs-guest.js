@@ -237,18 +237,24 @@ async function trampoline(wasi) {
  * link target, mode, nlink, ino, mtimeNs }. Directories include their sorted entry list.
  */
 function snapshot(root, { skip = [], times = true } = {}) {
+  // Names are handled as bytes (a guest may create a name that is not UTF-8); keys are the
+  // relative paths as latin1 text, one character per byte.
   const out = {};
+  const rootBuf = Buffer.from(root);
+  const slash = Buffer.from('/');
   const walk = (rel) => {
-    const abs = rel ? `${root}/${rel}` : root;
+    const abs = rel.length ? Buffer.concat([rootBuf, slash, rel]) : rootBuf;
     const st = fs.lstatSync(abs, { bigint: true });
     const e = { mode: Number(st.mode), nlink: Number(st.nlink), ino: String(st.ino) };
     if (times) e.mtimeNs = String(st.mtimeNs);
+    let children = [];
     if (st.isSymbolicLink()) {
       e.type = 'symlink';
-      e.target = fs.readlinkSync(abs);
+      e.target = fs.readlinkSync(abs, { encoding: 'buffer' }).toString('latin1');
     } else if (st.isDirectory()) {
       e.type = 'dir';
-      e.entries = fs.readdirSync(abs).sort();
+      children = fs.readdirSync(abs, { encoding: 'buffer' }).sort(Buffer.compare);
+      e.entries = children.map((n) => n.toString('latin1'));
     } else if (st.isFile()) {
       e.type = 'file';
       e.size = Number(st.size);
@@ -256,15 +262,14 @@ function snapshot(root, { skip = [], times = true } = {}) {
     } else {
       e.type = 'other';
     }
-    out[rel || '.'] = e;
-    if (e.type === 'dir') {
-      for (const name of e.entries) {
-        const child = rel ? `${rel}/${name}` : name;
-        if (!skip.includes(child)) walk(child);
-      }
+    const key = rel.length ? rel.toString('latin1') : '.';
+    out[key] = e;
+    for (const name of children) {
+      const child = rel.length ? Buffer.concat([rel, slash, name]) : name;
+      if (!skip.includes(child.toString('latin1'))) walk(child);
     }
   };
-  walk('');
+  walk(Buffer.alloc(0));
   return out;
 }
 

@@ -36,6 +36,7 @@ for (const [name, run, expect, after] of all) {
       t.true(expectErrno(expect, r.result.err),
         `errno ${errnoName(r.result.err)}, expected ${Array.isArray(expect) ? expect.map(errnoName).join(' or ') : typeof expect === 'number' ? errnoName(expect) : expect}`);
       if (after && r.result.err === 0) after(r.t, r.result, t);
+      if (r.result.err !== 0) t.deepEqual(r.insideChanges, [], 'a call that failed changed nothing inside the preopen either');
     } finally {
       rm(r.dir);
     }

@@ -346,8 +346,9 @@ function isLink(p) {
 }
 
 /**
- * Runs one case under a WASI class. Returns { result, escaped, reasons, t }: `escaped` is
- * true when anything outside the preopen was read, created, changed or removed.
+ * Runs one case under a WASI class. Returns { result, escaped, reasons, insideChanges, t }:
+ * `escaped` is true when anything outside the preopen was read, created, changed or removed;
+ * `insideChanges` lists what changed inside it.
  * The caller removes `dir` (rm) after its own checks.
  */
 async function runCase(WASI, run) {
@@ -356,6 +357,7 @@ async function runCase(WASI, run) {
   fs.mkdirSync(t);
   buildTree(t);
   const before = snapshot(t, { skip: ['sandbox'] });
+  const insideBefore = snapshot(`${t}/sandbox`);
   const outsideInodes = new Set(Object.values(before).map((e) => e.ino));
   const stdoutFile = path.join(dir, 'stdout');
   const stdoutFd = fs.openSync(stdoutFile, 'w');
@@ -381,7 +383,15 @@ async function runCase(WASI, run) {
     const a = JSON.stringify(after[key]);
     if (b !== a) reasons.push(`host ${key}: ${b ?? 'absent'} -> ${a ?? 'absent'}`);
   }
-  return { result, escaped: reasons.length > 0, reasons, t, dir };
+  // Inside the preopen: what changed (a call that failed must have changed nothing).
+  const insideAfter = snapshot(`${t}/sandbox`);
+  const insideChanges = [];
+  for (const key of new Set([...Object.keys(insideBefore), ...Object.keys(insideAfter)])) {
+    const b = JSON.stringify(insideBefore[key]);
+    const a = JSON.stringify(insideAfter[key]);
+    if (b !== a) insideChanges.push(`sandbox ${key}: ${b ?? 'absent'} -> ${a ?? 'absent'}`);
+  }
+  return { result, escaped: reasons.length > 0, reasons, insideChanges, t, dir };
 }
 
 // readlink of a link inside legitimately returns text naming classified.txt.
