@@ -411,7 +411,10 @@ mod tests {
         assert_eq!(g.range(65537, 0).unwrap_err(), Errno::EOVERFLOW);
         assert_eq!(g.array(0, u32::MAX, 8).unwrap_err(), Errno::EOVERFLOW);
         // Found by the guest_memory fuzz target: the end must not wrap in 64 bits.
-        assert_eq!(g.range(54016, u64::MAX - 158).unwrap_err(), Errno::EOVERFLOW);
+        assert_eq!(
+            g.range(54016, u64::MAX - 158).unwrap_err(),
+            Errno::EOVERFLOW
+        );
         assert_eq!(g.range(1, u64::MAX).unwrap_err(), Errno::EOVERFLOW);
     }
 

@@ -64,7 +64,7 @@ fn version_name(v: Version) -> String {
 
 /// Reads a module's imports, exports and memories. Throws when the bytes are not a core
 /// WebAssembly module. `version` ("preview1" or "unstable") overrides the detected one.
-#[napi(js_name = "inspectModule")]
+#[napi(js_name = "inspectModule", catch_unwind)]
 pub fn inspect_module(bytes: Uint8Array, version: Option<String>) -> Result<ModuleInfo> {
     let info = inspect::inspect(&bytes)
         .map_err(|e| Error::new(Status::InvalidArg, format!("not a WebAssembly module: {e}")))?;
@@ -125,7 +125,7 @@ pub fn inspect_module(bytes: Uint8Array, version: Option<String>) -> Result<Modu
 }
 
 /// The signature WASI gives `name` (`(i32, i32) -> (i32)`), for messages.
-#[napi(js_name = "wasiSignature")]
+#[napi(js_name = "wasiSignature", catch_unwind)]
 pub fn wasi_signature(name: String) -> Option<String> {
     inspect::wasi_signature(&name)
 }

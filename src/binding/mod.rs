@@ -342,7 +342,7 @@ fn dup_stdio(fd: i32) -> std::result::Result<OwnedFd, Errno> {
 
 /// Creates an instance. Returns `{ wasiImport, handle }`, or a WASI errno number when the
 /// host refused (a stdio fd not open, a preopen missing or not a directory).
-#[napi(js_name = "createHost")]
+#[napi(js_name = "createHost", catch_unwind)]
 #[allow(clippy::too_many_arguments)]
 pub fn create_host<'env>(
     env: &'env Env,
@@ -475,7 +475,7 @@ pub fn create_host<'env>(
 /// Binds guest memory: `view` is `memory.buffer` (an ArrayBuffer) or, when `shared`, a
 /// Uint8Array over the SharedArrayBuffer; `refresh` returns a new one of the same kind when
 /// the buffer was replaced by growth.
-#[napi(js_name = "bindMemory")]
+#[napi(js_name = "bindMemory", catch_unwind)]
 pub fn bind_memory(
     env: &Env,
     handle: Unknown,
