@@ -167,4 +167,9 @@ module.exports = [
     what: 'A clock subscription with SUBSCRIPTION_CLOCK_ABSTIME and a deadline already past makes node:wasi wait (practically) forever; wasi-rs reports the clock event at once.',
     why: 'A deadline that has passed is due now; the wait must not wrap around.',
   },
+  {
+    id: 'path-dotdot-above-dirfd',
+    what: 'From a directory fd the guest opened inside a preopen, `../x` is resolved by node:wasi against the preopen (it opens a sibling); wasi-rs returns ENOTCAPABLE.',
+    why: 'In WASI every directory fd is a capability of its own: a path is resolved beneath the fd it is given, never above it (as wasmtime does).',
+  },
 ];

@@ -59,6 +59,12 @@ const GUESTS = {
     treeKnown: [{ id: 'readdir-skips-after-unlink', where: (key) => key === 'a/big' || /^a\/big\/entry-\d{3}[13579]$/.test(key) }],
   },
   'c/truncate': { wasm: 'truncate' },
+  'c/at': {
+    wasm: 'at',
+    known: [known('path-dotdot-above-dirfd', ']openat ../sub/h.txt (above the fd): unexpected success 6',
+      ']openat ../sub/h.txt (above the fd): errno 76')],
+  },
+  'c/bigfile': { wasm: 'bigfile' },
   'c/append': { wasm: 'append' },
   'c/twodirs': { wasm: 'twodirs', setup: (a) => fs.writeFileSync(`${a}/input.txt`, 'hello, two preopens\n') },
   'wat/readlink-short-buffer': {

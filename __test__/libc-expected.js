@@ -81,4 +81,20 @@ EXPECTED.bigdir = lines(
   'seekdir back re-reads the same entry: yes', 'after rewinddir: 1000',
   'removed while listing 500, duplicates 0', 'left 500');
 
+EXPECTED.at = lines(
+  'mkdir /a/sub: ok', 'open /a/sub O_DIRECTORY: ok', 'openat f.txt: ok', 'mkdirat inner: ok',
+  'fstatat f.txt: ok', 'fstatat size: 8', 'renameat f.txt -> inner/g.txt: ok',
+  'linkat inner/g.txt -> h.txt: ok', 'symlinkat inner/g.txt -> s: ok', 'readlinkat s: 11 [inner/g.txt]',
+  'read through s: 8 [at-file', ']openat ../sub/h.txt (above the fd): errno 76',
+  'openat /a/nothing (absolute: libc resolves it from the preopens): errno 44',
+  'unlinkat inner (a directory, no AT_REMOVEDIR): errno 31', 'unlinkat h.txt with AT_REMOVEDIR: errno 54',
+  'unlinkat s: ok', 'unlinkat inner/g.txt: ok', 'unlinkat inner AT_REMOVEDIR: ok', 'fstatat h.txt: ok',
+  'h.txt nlink: 1', 'faccessat missing: errno 44', 'faccessat h.txt R_OK: ok', 'fstatat on a closed fd: errno 8');
+
+EXPECTED.bigfile = lines(
+  'open sparse.bin: ok', 'lseek 5 GiB: 5368709120', 'write: 1', 'size: 5368709121', 'pwrite at 4 GiB + 1: 4',
+  'pread at 4 GiB: 5 [0 four]', 'lseek SEEK_END -1: 5368709120', 'read: 1 [Z]', 'lseek SEEK_CUR 0: 5368709121',
+  'ftruncate 3 GiB: ok', 'size: 3221225472', 'ftruncate 0: ok', 'writev: 14', 'readv: 14 [one| two |three',
+  ']mib.bin size: 1048576');
+
 module.exports = EXPECTED;

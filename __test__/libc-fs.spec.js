@@ -150,6 +150,38 @@ test('bigdir: 1000 entries listed once each, telldir/seekdir, unlink while listi
   }
 });
 
+test('at: openat/mkdirat/fstatat/renameat/linkat/symlinkat/readlinkat/unlinkat on an opened dir fd', async (t) => {
+  const { res, a, dir } = await run('at');
+  try {
+    ok(t, res, EXPECTED.at);
+    t.deepEqual(fs.readdirSync(a), ['sub']);
+    t.deepEqual(fs.readdirSync(`${a}/sub`), ['h.txt']);
+    t.is(fs.readFileSync(`${a}/sub/h.txt`, 'utf8'), 'at-file\n');
+    t.is(stat(`${a}/sub/h.txt`).nlink, 1n);
+  } finally {
+    rm(dir);
+  }
+});
+
+test('bigfile: offsets past 4 GiB (sparse), ftruncate, writev/readv, 1 MiB in odd chunks', async (t) => {
+  const { res, a, dir } = await run('bigfile');
+  try {
+    ok(t, res, EXPECTED.bigfile);
+    t.is(stat(`${a}/sparse.bin`).size, 0n);
+    t.is(fs.readFileSync(`${a}/vec.txt`, 'utf8'), 'one two three\n');
+    // The same generator as the program's (a 32-bit LCG, byte = bits 16..23).
+    const expected = Buffer.alloc(1 << 20);
+    let x = 12345;
+    for (let i = 0; i < expected.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      expected[i] = (x >>> 16) & 0xff;
+    }
+    t.true(fs.readFileSync(`${a}/mib.bin`).equals(expected), 'mib.bin holds exactly the bytes written');
+  } finally {
+    rm(dir);
+  }
+});
+
 test('every committed fixture has a test here', (t) => {
   const built = fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)).sort();
   const sources = fs.readdirSync(path.join(__dirname, 'fixtures', 'c')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
