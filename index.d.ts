@@ -19,6 +19,11 @@ export interface WASIOptions {
   stdout?: number | undefined;
   /** Host fd used as the guest's stderr. Default: 2. */
   stderr?: number | undefined;
+  /**
+   * wasi-rs only: print every call the guest makes, decoded (fds, paths, flag names, errno
+   * names, bytes moved), to the process's stderr. Default: false.
+   */
+  trace?: boolean | undefined;
 }
 
 export interface FinalizeBindingsOptions {
