@@ -321,6 +321,12 @@ function cases() {
     ['readlink empty path', ops.readlink(''), E.NOENT],
     ['set times with a NUL inside', ops.times(nul('file.txt\0x')), E.INVAL],
     ['rmdir with invalid UTF-8', ops.rmdir(nul('dir\xff')), E.ILSEQ],
+    // The preopen itself.
+    ['rmdir . (the preopen; POSIX: EINVAL)', ops.rmdir('.'), E.INVAL],
+    ['rmdir dir/.. (the preopen, by ..)', ops.rmdir('dir/..'), [E.INVAL, E.NOTEMPTY]],
+    ['rename . to x', ops.rename('.', 'x'), [E.BUSY, E.INVAL]],
+    ['rename dir into itself', ops.rename('dir', 'dir/inside'), E.INVAL],
+    ['unlink . (the preopen)', ops.unlink('.'), E.ISDIR],
     // Other directory fds: a subdirectory opened by the guest is a capability of its own.
     ['from an opened dir/: ../file.txt', ops.readFromSubdir('dir', '../file.txt'), E.NOTCAPABLE],
     ['from an opened dir/: ../../outside/classified.txt', ops.readFromSubdir('dir', '../../outside/classified.txt'), E.NOTCAPABLE],
