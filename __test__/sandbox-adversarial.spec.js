@@ -13,8 +13,12 @@
 const test = require('ava');
 const nodeWasi = require('node:wasi');
 const { WASI } = require('..');
-const { cases, runCase, expectErrno, rm } = require('./sandbox-cases.js');
-const { errnoName } = require('./fs-guest.js');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { tmpdir } = require('./helpers.js');
+const { cases, runCase, expectErrno, buildTree, rm } = require('./sandbox-cases.js');
+const { errnoName, trampoline, WRITE_RIGHTS, E } = require('./fs-guest.js');
 
 
 process.removeAllListeners('warning');
@@ -55,4 +59,60 @@ test('node:wasi escapes on the same cases (reported, the detector must see some)
   t.log(`node:wasi escaped ${nodeEscapes.length} of ${all.length} adversarial cases`);
   for (const line of nodeEscapes.sort()) t.log(`  ${line}`);
   t.true(nodeEscapes.length > 0, 'the host-side checks detect node:wasi\'s known escapes');
+});
+
+// A race: another process flips `flip` between `dir` (inside, which holds its own
+// classified.txt) and `../outside` while the guest opens `flip/classified.txt` again and
+// again. Resolution that checks a path and then uses it could be raced outside; a
+// handle-based one cannot: every open either reads the inside file or is refused.
+test('race: a symlink flipped between inside and outside during path_open', async (t) => {
+  const dir = fs.realpathSync(tmpdir('wasi-rs-race-'));
+  const tree = path.join(dir, 't');
+  fs.mkdirSync(tree);
+  buildTree(tree);
+  fs.writeFileSync(`${tree}/sandbox/dir/classified.txt`, 'inside copy\n');
+  fs.symlinkSync('dir', `${tree}/sandbox/flip`);
+  const flipper = spawn(process.execPath, ['-e', `
+    const fs = require('node:fs');
+    const sb = process.argv[1];
+    let i = 0;
+    process.stdout.write('ready\\n');
+    for (;;) {
+      const tmp = sb + '/.flip' + (i & 1);
+      try { fs.unlinkSync(tmp); } catch {}
+      fs.symlinkSync(i & 1 ? 'dir' : '../outside', tmp);
+      fs.renameSync(tmp, sb + '/flip');
+      i++;
+    }`, `${tree}/sandbox`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise((resolve) => flipper.stdout.once('data', resolve));
+    const g = await trampoline(new WASI({ version: 'preview1', preopens: { '/sandbox': `${tree}/sandbox` } }));
+    const counts = { inside: 0, refused: 0, other: 0 };
+    const secrets = [];
+    const rights = g.inheriting(3) & ~WRITE_RIGHTS;
+    const until = Date.now() + 1000;
+    let n = 0;
+    while (Date.now() < until || n < 200) {
+      n++;
+      const o = g.open(3, 'flip/classified.txt', { rights });
+      if (o.err === 0) {
+        const data = String(g.read(o.fd).data);
+        g.close(o.fd);
+        if (data.includes('TOP-SECRET')) secrets.push(n);
+        else if (data === 'inside copy\n') counts.inside++;
+        else counts.other++;
+      } else if (o.err === E.PERM) {
+        counts.refused++;
+      } else {
+        counts.other++;
+      }
+    }
+    t.log(`${n} opens during the flips: ${counts.inside} read the inside file, ${counts.refused} refused (EPERM), ${counts.other} other (ENOENT while the link is replaced)`);
+    t.deepEqual(secrets, [], 'the secret was never read');
+    t.is(fs.readFileSync(`${tree}/outside/classified.txt`, 'utf8'), 'TOP-SECRET-OUTSIDE\n');
+  } finally {
+    flipper.kill('SIGKILL');
+    await new Promise((resolve) => flipper.once('exit', resolve));
+    rm(dir);
+  }
 });
