@@ -59,6 +59,10 @@ const CASES = [
   ['open l with follow', open('l', { dirflags: FOLLOW }), 0],
   ['open dang O_CREAT with follow creates the target inside', open('dang', { dirflags: FOLLOW, oflags: OFLAGS.CREAT, rights: RW }), 0,
     undefined, (root, t) => t.true(fs.existsSync(path.join(root, 'nope')))],
+  ['open d/ (trailing slash)', open('d/'), 0],
+  ['open f/ (trailing slash)', open('f/'), E.NOTDIR],
+  ['open dl/ without follow (a trailing slash does not switch following on)', open('dl/'), E.NOTDIR, { node: 0, id: 'symlink-final-nofollow' }],
+  ['open dl/ with follow', open('dl/', { dirflags: FOLLOW }), 0],
   ['open with unknown oflags', open('f', { oflags: 16 }), E.INVAL, { node: 0, id: 'unknown-flag-bits' }],
   ['open with unknown fdflags', open('f', { fdflags: 32 }), E.INVAL, { node: 0, id: 'unknown-flag-bits' }],
   ['path_open on a file fd', (g) => {
@@ -95,6 +99,10 @@ const CASES = [
   ['rename a symlink moves the link', (g) => g.rename(3, 'l', 3, 'l2'), 0, undefined,
     (root, t) => t.is(fs.readlinkSync(path.join(root, 'l2')), 'f')],
   ['link a file', (g) => g.link(3, 0, 'f', 3, 'f2'), 0, undefined, (root, t) => t.is(fs.statSync(path.join(root, 'f')).nlink, 2)],
+  ['link a symlink with follow links its target', (g) => g.link(3, FOLLOW, 'l', 3, 'l2'), 0, undefined, (root, t) => {
+    t.true(fs.lstatSync(path.join(root, 'l2')).isFile());
+    t.is(fs.statSync(path.join(root, 'f')).nlink, 2);
+  }],
   ['link onto an existing name', (g) => g.link(3, 0, 'f', 3, 'd'), E.EXIST],
   ['link a directory', (g) => g.link(3, 0, 'd', 3, 'd2'), E.PERM],
   ['link a missing file', (g) => g.link(3, 0, 'nope', 3, 'x'), E.NOENT],

@@ -36,8 +36,42 @@ use std::path::Path;
 /// The longest guest path accepted, in bytes (Linux's PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 
-/// A scratch buffer a guest path is copied into (on the caller's stack, no allocation).
-pub type PathBuf = [u8; PATH_MAX];
+/// Paths up to this length are copied to the caller's stack; longer ones to the heap.
+const SMALL_PATH: usize = 256;
+
+/// Scratch space a guest path is copied into: a small inline buffer (no allocation, little
+/// to clear on the hot path) and a heap vector for long paths.
+pub struct PathBuf {
+    small: [u8; SMALL_PATH],
+    big: Vec<u8>,
+}
+
+impl PathBuf {
+    #[inline]
+    pub fn new() -> Self {
+        PathBuf {
+            small: [0; SMALL_PATH],
+            big: Vec::new(),
+        }
+    }
+
+    /// `len` bytes of scratch (`len` is at most [`PATH_MAX`]).
+    #[inline]
+    fn slot(&mut self, len: usize) -> &mut [u8] {
+        if len <= SMALL_PATH {
+            &mut self.small[..len]
+        } else {
+            self.big.resize(len, 0);
+            &mut self.big[..]
+        }
+    }
+}
+
+impl Default for PathBuf {
+    fn default() -> Self {
+        PathBuf::new()
+    }
+}
 
 /// Copies the guest path at `(ptr, len)` into `buf` and checks it. Returns the path text.
 pub fn read_path<'b>(
@@ -50,7 +84,7 @@ pub fn read_path<'b>(
     if len as usize > PATH_MAX {
         return Err(Errno::ENAMETOOLONG);
     }
-    let bytes = &mut buf[..len as usize];
+    let bytes = buf.slot(len as usize);
     mem.read_into(ptr, bytes)?;
     check_path(bytes)
 }
@@ -68,7 +102,7 @@ pub fn read_target<'b>(
     if len as usize > PATH_MAX {
         return Err(Errno::ENAMETOOLONG);
     }
-    let bytes = &mut buf[..len as usize];
+    let bytes = buf.slot(len as usize);
     mem.read_into(ptr, bytes)?;
     if bytes.contains(&0) {
         return Err(Errno::EINVAL);

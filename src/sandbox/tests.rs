@@ -58,7 +58,7 @@ fn path_text_checks() {
 fn too_long_path_is_refused_before_copying() {
     let mut mem = crate::memory::OwnedMemory::new(65536);
     let view = mem.view();
-    let mut buf: PathBuf = [0; PATH_MAX];
+    let mut buf = PathBuf::new();
     assert_eq!(
         read_path(&view, 0, PATH_MAX as u32 + 1, &mut buf).unwrap_err(),
         Errno::ENAMETOOLONG
@@ -230,4 +230,21 @@ fn set_times_keeps_nanoseconds_and_never_follows_out() {
         .modified()
         .unwrap();
     assert_eq!(before, after);
+}
+
+#[test]
+fn long_paths_are_copied_whole() {
+    let f = fixture();
+    fs::write(f.root.join("f"), b"in").unwrap();
+    let long = format!("{}f", "./".repeat(1000));
+    let mut mem = crate::memory::OwnedMemory::new(65536);
+    mem.bytes_mut()[..long.len()].copy_from_slice(long.as_bytes());
+    let view = mem.view();
+    let mut buf = PathBuf::new();
+    let p = read_path(&view, 0, long.len() as u32, &mut buf).unwrap();
+    assert_eq!(p, long);
+    assert_eq!(stat(&f.dir, p, false).unwrap().size, 2);
+    // The same scratch serves a short path afterwards.
+    let p = read_path(&view, 1998, 3, &mut buf).unwrap();
+    assert_eq!(p, "./f");
 }

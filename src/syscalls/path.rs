@@ -13,7 +13,7 @@ use crate::abi::{fdflags, filetype, lookupflags, oflags, rights, Errno};
 use crate::ctx::Ctx;
 use crate::fd_table::{default_rights, DirHandle, FdEntry, Handle};
 use crate::memory::GuestMemory;
-use crate::sandbox::{self, listing::Listing, PathBuf, PATH_MAX};
+use crate::sandbox::{self, listing::Listing, PathBuf};
 use cap_std::fs::Dir;
 use rustix::fs::OFlags;
 use std::os::fd::AsFd;
@@ -88,7 +88,7 @@ pub fn path_create_directory(
     path_len: u32,
 ) -> SysResult {
     let dir = dir_at(ctx, fd, rights::PATH_CREATE_DIRECTORY)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     sandbox::create_dir(dir, p)
 }
@@ -106,7 +106,7 @@ pub fn path_filestat_get(
     mem.range(buf, version.filestat_size() as u64)?;
     let dir = dir_at(ctx, fd, rights::PATH_FILESTAT_GET)?;
     let follow = follow(flags)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     let st = sandbox::stat(dir, p, follow)?;
     let (bytes, n) = st.encode(version);
@@ -128,7 +128,7 @@ pub fn path_filestat_set_times(
     let dir = dir_at(ctx, fd, rights::PATH_FILESTAT_SET_TIMES)?;
     let follow = follow(flags)?;
     let ts = super::fd::timestamps(atim, mtim, fst_flags)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     sandbox::set_times(dir, p, follow, &ts)
 }
@@ -148,9 +148,9 @@ pub fn path_link(
     let old_dir = dir_at(ctx, old_fd, rights::PATH_LINK_SOURCE)?;
     let new_dir = dir_at(ctx, new_fd, rights::PATH_LINK_TARGET)?;
     let follow = follow(old_flags)?;
-    let mut ob: PathBuf = [0; PATH_MAX];
+    let mut ob = PathBuf::new();
     let old = sandbox::read_path(mem, old_path, old_path_len, &mut ob)?;
-    let mut nb: PathBuf = [0; PATH_MAX];
+    let mut nb = PathBuf::new();
     let new = sandbox::read_path(mem, new_path, new_path_len, &mut nb)?;
     sandbox::link(old_dir, old, follow, new_dir, new)
 }
@@ -230,7 +230,7 @@ pub fn path_open(
     let inheritable = ctx.fds.peek(fd).map_or(0, |e| e.rights_inheriting);
     let dir = dir_at(ctx, fd, needed)?;
     let follow = follow(dirflags)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     // Rights only narrow: what was asked for, within what the directory hands down.
     let base = rights_base & inheritable;
@@ -273,7 +273,7 @@ pub fn path_readlink(
     mem.range(buf, buf_len as u64)?;
     mem.range(bufused, 4)?;
     let dir = dir_at(ctx, fd, rights::PATH_READLINK)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     let target = sandbox::readlink(dir, p)?;
     let n = target.len().min(buf_len as usize);
@@ -289,7 +289,7 @@ pub fn path_remove_directory(
     path_len: u32,
 ) -> SysResult {
     let dir = dir_at(ctx, fd, rights::PATH_REMOVE_DIRECTORY)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     sandbox::remove_dir(dir, p)
 }
@@ -307,9 +307,9 @@ pub fn path_rename(
 ) -> SysResult {
     let old_dir = dir_at(ctx, fd, rights::PATH_RENAME_SOURCE)?;
     let new_dir = dir_at(ctx, new_fd, rights::PATH_RENAME_TARGET)?;
-    let mut ob: PathBuf = [0; PATH_MAX];
+    let mut ob = PathBuf::new();
     let old = sandbox::read_path(mem, old_path, old_path_len, &mut ob)?;
-    let mut nb: PathBuf = [0; PATH_MAX];
+    let mut nb = PathBuf::new();
     let new = sandbox::read_path(mem, new_path, new_path_len, &mut nb)?;
     sandbox::rename(old_dir, old, new_dir, new)
 }
@@ -324,9 +324,9 @@ pub fn path_symlink(
     new_path_len: u32,
 ) -> SysResult {
     let dir = dir_at(ctx, fd, rights::PATH_SYMLINK)?;
-    let mut ob: PathBuf = [0; PATH_MAX];
+    let mut ob = PathBuf::new();
     let target = sandbox::read_target(mem, old_path, old_path_len, &mut ob)?;
-    let mut nb: PathBuf = [0; PATH_MAX];
+    let mut nb = PathBuf::new();
     let new = sandbox::read_path(mem, new_path, new_path_len, &mut nb)?;
     sandbox::symlink(target, dir, new)
 }
@@ -339,7 +339,7 @@ pub fn path_unlink_file(
     path_len: u32,
 ) -> SysResult {
     let dir = dir_at(ctx, fd, rights::PATH_UNLINK_FILE)?;
-    let mut pb: PathBuf = [0; PATH_MAX];
+    let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
     sandbox::unlink(dir, p)
 }
