@@ -65,6 +65,7 @@ const GUESTS = {
       ']openat ../sub/h.txt (above the fd): errno 76')],
   },
   'c/bigfile': { wasm: 'bigfile' },
+  'c/modes': { wasm: 'modes' },
   'c/append': { wasm: 'append' },
   'c/twodirs': { wasm: 'twodirs', setup: (a) => fs.writeFileSync(`${a}/input.txt`, 'hello, two preopens\n') },
   'wat/readlink-short-buffer': {

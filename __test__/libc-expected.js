@@ -97,4 +97,13 @@ EXPECTED.bigfile = lines(
   'ftruncate 3 GiB: ok', 'size: 3221225472', 'ftruncate 0: ok', 'writev: 14', 'readv: 14 [one| two |three',
   ']mib.bin size: 1048576');
 
+EXPECTED.modes = lines(
+  'open O_RDWR|O_APPEND: ok', 'pwrite on O_APPEND: 2', 'pread: 12 [0123456789AB]', 'offset: 10',
+  'open O_RDONLY: ok', 'write on O_RDONLY: -1 errno 8', 'pwrite on O_RDONLY: -1 errno 8',
+  'ftruncate on O_RDONLY: errno 76', 'open O_WRONLY: ok', 'read on O_WRONLY: -1 errno 8',
+  'open /a O_DIRECTORY: ok', 'read on a dir: -1 errno 8', 'write on a dir: -1 errno 8',
+  'lseek on a dir: -1 errno 70', 'open O_DIRECTORY on a file: errno 54',
+  'open f/ (trailing slash on a file): errno 54', 'open O_CREAT|O_DIRECTORY: errno 28',
+  'open O_WRONLY on a dir: errno 31', 'open O_RDONLY|O_TRUNC: ok', 'size after O_RDONLY|O_TRUNC: 0');
+
 module.exports = EXPECTED;

@@ -182,6 +182,17 @@ test('bigfile: offsets past 4 GiB (sparse), ftruncate, writev/readv, 1 MiB in od
   }
 });
 
+test('modes: rights follow the access mode (no write on O_RDONLY, no read on O_WRONLY or a dir), O_DIRECTORY/O_TRUNC edges', async (t) => {
+  const { res, a, dir } = await run('modes');
+  try {
+    ok(t, res, EXPECTED.modes);
+    t.deepEqual(fs.readdirSync(a), ['f']);
+    t.is(stat(`${a}/f`).size, 0n, 'O_RDONLY|O_TRUNC truncated (as Linux does)');
+  } finally {
+    rm(dir);
+  }
+});
+
 test('every committed fixture has a test here', (t) => {
   const built = fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)).sort();
   const sources = fs.readdirSync(path.join(__dirname, 'fixtures', 'c')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
