@@ -359,6 +359,15 @@ function isLink(p) {
  */
 async function runCase(WASI, run) {
   const dir = tmpdir('wasi-rs-adv-');
+  try {
+    return await runCaseIn(dir, WASI, run);
+  } catch (err) {
+    rm(dir);
+    throw err;
+  }
+}
+
+async function runCaseIn(dir, WASI, run) {
   const t = path.join(fs.realpathSync(dir), 't');
   fs.mkdirSync(t);
   buildTree(t);
