@@ -22,9 +22,14 @@ async function run(name, setup = () => {}) {
   const b = path.join(dir, 'b');
   fs.mkdirSync(a);
   fs.mkdirSync(b);
-  setup(a, b);
-  const res = await runGuestAsync('wasi-rs', path.join(wasmDir, `${name}.wasm`), { preopens: { '/a': a, '/b': b } });
-  return { res, a, b, dir };
+  try {
+    setup(a, b);
+    const res = await runGuestAsync('wasi-rs', path.join(wasmDir, `${name}.wasm`), { preopens: { '/a': a, '/b': b } });
+    return { res, a, b, dir };
+  } catch (err) {
+    rm(dir);
+    throw err;
+  }
 }
 
 function ok(t, res, expected) {
