@@ -218,7 +218,8 @@ function cases() {
     ['O_CREAT through dangling absolute symlink, follow', ops.create('danglingabs', FOLLOW), E.PERM],
     ['O_CREAT through dangling absolute symlink, no follow', ops.create('danglingabs'), E.LOOP],
     ['O_CREAT|O_EXCL through dangling symlink, follow', ops.create('dangling', FOLLOW, OFLAGS.EXCL), E.EXIST],
-    ['O_CREAT dangling/ (trailing slash)', ops.create('dangling/'), 'error'],
+    // Linux answers EISDIR here, wasi-rs EINVAL: either refusal is safe, neither is specified.
+    ['O_CREAT dangling/ (trailing slash)', ops.create('dangling/'), [E.INVAL, E.ISDIR]],
     ['O_CREAT out/new.txt', ops.create('out/new.txt'), ESCAPE],
     ['O_CREAT ../outside/new.txt', ops.create('../outside/new.txt'), E.NOTCAPABLE],
     ['O_CREAT absolute path', (g, t) => ops.create(A('outside/new.txt')(t))(g), E.NOTCAPABLE],
@@ -245,7 +246,7 @@ function cases() {
     ['rmdir ../outside/dir', ops.rmdir('../outside/dir'), E.NOTCAPABLE],
     ['rmdir out/dir', ops.rmdir('out/dir'), ESCAPE],
     ['rmdir outdir (a symlink to a dir outside)', ops.rmdir('outdir'), E.NOTDIR],
-    ['rmdir outdir/ (trailing slash)', ops.rmdir('outdir/'), [E.NOTDIR, E.PERM]],
+    ['rmdir outdir/ (trailing slash: outdir is followed, and leads out)', ops.rmdir('outdir/'), ESCAPE],
     ['rmdir dir/up/outside/dir', ops.rmdir('dir/up/outside/dir'), ESCAPE],
     // Removing files.
     ['unlink ../outside/classified.txt', ops.unlink('../outside/classified.txt'), E.NOTCAPABLE],
@@ -323,8 +324,8 @@ function cases() {
     ['rmdir with invalid UTF-8', ops.rmdir(nul('dir\xff')), E.ILSEQ],
     // The preopen itself.
     ['rmdir . (the preopen; POSIX: EINVAL)', ops.rmdir('.'), E.INVAL],
-    ['rmdir dir/.. (the preopen, by ..)', ops.rmdir('dir/..'), [E.INVAL, E.NOTEMPTY]],
-    ['rename . to x', ops.rename('.', 'x'), [E.BUSY, E.INVAL]],
+    ['rmdir dir/.. (the preopen, by ..)', ops.rmdir('dir/..'), E.INVAL],
+    ['rename . to x', ops.rename('.', 'x'), E.BUSY],
     ['rename dir into itself', ops.rename('dir', 'dir/inside'), E.INVAL],
     ['unlink . (the preopen)', ops.unlink('.'), E.ISDIR],
     // Other directory fds: a subdirectory opened by the guest is a capability of its own.
