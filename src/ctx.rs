@@ -114,14 +114,20 @@ impl Ctx {
 }
 
 /// Opens a preopen's host directory (relative paths against the process cwd). The fd is a
-/// real read-only directory descriptor (not `O_PATH`), so `fd_readdir` can list it.
+/// real read-only directory descriptor (not `O_PATH`), so `fd_readdir` can list it; a
+/// directory without read permission falls back to `O_PATH` (lookups only), as node:wasi
+/// accepts such a preopen too.
 pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno> {
     use rustix::fs::{Mode, OFlags};
-    let fd = rustix::fs::open(
-        host_path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY,
-        Mode::empty(),
-    )
+    let flags = OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = match rustix::fs::open(host_path, flags | OFlags::RDONLY, Mode::empty()) {
+        // A directory the process may search but not list: lookups beneath it still work.
+        #[cfg(target_os = "linux")]
+        Err(rustix::io::Errno::ACCESS) => {
+            rustix::fs::open(host_path, flags | OFlags::PATH, Mode::empty())
+        }
+        r => r,
+    }
     .map_err(host::errno)?;
     let dir = cap_std::fs::Dir::from_std_file(File::from(fd));
     Ok(Preopen {

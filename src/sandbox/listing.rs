@@ -3,7 +3,7 @@
 //!
 //! The host directory is read once per rewind, in windows of [`WINDOW`] entries. The listing
 //! keeps one window in memory (so a guest cannot make the host hold an unbounded listing) and
-//! the host directory offset at which every window starts (one u64 per 4096 entries), so a
+//! the host directory offset at which every window starts (one u64 per [`WINDOW`] entries), so a
 //! cookie in any window is served by seeking straight to that window: a full scan reads each
 //! host entry once, and a cookie anywhere costs at most one window read, whatever cookies the
 //! guest passes. `.` and `..` are listed as the host lists them, with real inode numbers and
@@ -13,7 +13,11 @@ use crate::abi::{filetype, Errno};
 use std::os::fd::BorrowedFd;
 
 /// Entries held in memory at once.
-pub const WINDOW: usize = 4096;
+pub const WINDOW: usize = 1024;
+
+/// Bytes of host directory records fetched per `getdents64` call (a stack buffer).
+#[cfg(target_os = "linux")]
+const GETDENTS_BUF: usize = 16 * 1024;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -38,8 +42,6 @@ pub struct Listing {
     at_end: bool,
     /// How many entries were read from the host, over the listing's life (for tests).
     pub host_entries_read: u64,
-    #[cfg(target_os = "linux")]
-    buf: Vec<std::mem::MaybeUninit<u8>>,
 }
 
 impl Listing {
@@ -130,10 +132,9 @@ impl Listing {
         self.at_end = true;
         rustix::fs::seek(fd, SeekFrom::Start(self.checkpoints[k as usize]))
             .map_err(crate::host::errno)?;
-        let mut buf = std::mem::take(&mut self.buf);
-        if buf.is_empty() {
-            buf = vec![std::mem::MaybeUninit::uninit(); 32 * 1024];
-        }
+        // On the stack: a listing held by each of thousands of open directory fds must not
+        // keep a getdents buffer alive.
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); GETDENTS_BUF];
         let mut result = Ok(());
         {
             let mut dir = RawDir::new(fd, &mut buf);
@@ -161,7 +162,6 @@ impl Listing {
                 }
             }
         }
-        self.buf = buf;
         result?;
         self.base = k * WINDOW as u64;
         self.valid = true;
