@@ -18,6 +18,46 @@ class ExitSignal {
   constructor(code) { this.code = code; }
 }
 
+// The import functions. Rust makes one set of native templates per Node environment; here
+// each gets a JavaScript wrapper with the WASI arity as its formal parameter count (made once
+// per template set), and per instance every wrapper is bound to the instance's handle, as
+// node:wasi binds its methods: the functions are "bound <name>" with the arity as length, and
+// each call reaches its instance through the bound receiver. Binding a plain function takes
+// V8's fast path; a native function whose length was redefined would take the slow one (a
+// dictionary-mode copy per function, ~40 µs per instance). A call with a different argument
+// count is passed on as it is, so the native side answers EINVAL as node:wasi does.
+const FunctionPrototypeBind = Function.prototype.call.bind(Function.prototype.bind);
+const FunctionPrototypeCall = Function.prototype.call.bind(Function.prototype.call);
+const ReflectApply = Reflect.apply;
+let wrapped = { templates: null, wrappers: null };
+
+function wrapTemplate(fn) {
+  const { name, length } = fn;
+  if (!/^[a-z_]+$/.test(name) || !Number.isInteger(length) || length > 9) {
+    throw new Error(`wasi-rs: unexpected native import ${name}`);
+  }
+  const params = Array.from({ length }, (_, i) => `a${i}`).join(', ');
+  const args = params ? `, ${params}` : '';
+  // eslint-disable-next-line no-new-func
+  return new Function('call', 'apply', 'fn', `'use strict';
+    return function ${name}(${params}) {
+      return arguments.length === ${length} ? call(fn, this${args}) : apply(fn, this, arguments);
+    };`)(FunctionPrototypeCall, ReflectApply, fn);
+}
+
+function bindImports(templates, handle) {
+  if (wrapped.templates !== templates) {
+    wrapped = { templates, wrappers: Array.prototype.map.call(templates, wrapTemplate) };
+  }
+  const { wrappers } = wrapped;
+  const wasiImport = {};
+  for (let i = 0; i < wrappers.length; i++) {
+    const fn = wrappers[i];
+    wasiImport[fn.name] = FunctionPrototypeBind(fn, handle);
+  }
+  return wasiImport;
+}
+
 function exitHook(code, returnOnExit, status) {
   if (returnOnExit) throw new ExitSignal(code);
   process.exit(status);
@@ -158,7 +198,7 @@ class WASI {
     }
 
     const host = native.createHost(options.version, args, env, preopens,
-      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true);
+      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true, bindImports);
     if (typeof host === 'number') throw wasiInitError(host);
     if (returnOnExitError) throw returnOnExitError;
 
