@@ -519,4 +519,41 @@ mod tests {
         list_all(&mut ctx, 4096);
         assert_eq!(host_reads(&mut ctx) - before, (n + 2) as u64);
     }
+
+    #[test]
+    fn readdir_while_unlinking_across_windows_returns_each_entry_once() {
+        // `rm -r`-style: every entry returned is removed before the next call, over several
+        // listing windows (the later windows are read from the host after the removals).
+        // WASI_RS_LISTING_DIR picks the filesystem (e.g. a tmpfs) to run it on.
+        let tmp = match std::env::var_os("WASI_RS_LISTING_DIR") {
+            Some(d) => tempfile::tempdir_in(d).unwrap(),
+            None => tempfile::tempdir().unwrap(),
+        };
+        let n = 3 * WINDOW + 17;
+        for i in 0..n {
+            std::fs::write(tmp.path().join(format!("e{i:05}")), b"").unwrap();
+        }
+        let mut ctx = ctx_for(tmp.path());
+        let mut mem = OwnedMemory::new(65536);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut cookie = 0;
+        loop {
+            let view = mem.view();
+            fd_readdir(&mut ctx, &view, 3, BUF, 4096, cookie, USED).unwrap();
+            let used = view.read_u32(USED).unwrap();
+            let got = parse(&mem.bytes()[..used as usize]);
+            for (next, _, name, _) in &got {
+                cookie = *next;
+                if name != "." && name != ".." {
+                    assert!(seen.insert(name.clone()), "{name} returned twice");
+                    std::fs::remove_file(tmp.path().join(name)).unwrap();
+                }
+            }
+            if used < 4096 {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), n, "every entry exactly once");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
 }
