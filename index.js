@@ -24,8 +24,11 @@ class ExitSignal {
 // node:wasi binds its methods: the functions are "bound <name>" with the arity as length, and
 // each call reaches its instance through the bound receiver. Binding a plain function takes
 // V8's fast path; a native function whose length was redefined would take the slow one (a
-// dictionary-mode copy per function, ~40 µs per instance). A call with a different argument
-// count is passed on as it is, so the native side answers EINVAL as node:wasi does.
+// dictionary-mode copy per function, ~40 µs per instance). The wrapper also makes each call
+// cheaper: wasm calling a Node-API function directly goes through V8's generic C++ API-call
+// path, while optimized JS calling it gets V8's inlined API-call trampoline. A call with a
+// different argument count is passed on as it is, so the native side answers EINVAL as
+// node:wasi does.
 const FunctionPrototypeBind = Function.prototype.call.bind(Function.prototype.bind);
 const FunctionPrototypeCall = Function.prototype.call.bind(Function.prototype.call);
 const ReflectApply = Reflect.apply;
@@ -88,46 +91,6 @@ function isSharedArrayBuffer(buffer) {
   } catch {
     return false;
   }
-}
-
-// Each import is a thin JS function around its native callback. Wasm calling a Node-API
-// function directly goes through V8's generic C++ API-call path; optimized JS calling it gets
-// V8's inlined API-call trampoline, which halves the cost of a small syscall. The wrapper keeps
-// the WASI arity as `.length`; a call with another argument count passes every argument, so
-// the native side answers EINVAL exactly as before.
-/* eslint-disable prefer-rest-params */
-const wrappers = [
-  (f) => function () { return arguments.length === 0 ? f() : f(...arguments); },
-  (f) => function (a) { return arguments.length === 1 ? f(a) : f(...arguments); },
-  (f) => function (a, b) { return arguments.length === 2 ? f(a, b) : f(...arguments); },
-  (f) => function (a, b, c) { return arguments.length === 3 ? f(a, b, c) : f(...arguments); },
-  (f) => function (a, b, c, d) { return arguments.length === 4 ? f(a, b, c, d) : f(...arguments); },
-  (f) => function (a, b, c, d, e) {
-    return arguments.length === 5 ? f(a, b, c, d, e) : f(...arguments);
-  },
-  (f) => function (a, b, c, d, e, g) {
-    return arguments.length === 6 ? f(a, b, c, d, e, g) : f(...arguments);
-  },
-  (f) => function (a, b, c, d, e, g, h) {
-    return arguments.length === 7 ? f(a, b, c, d, e, g, h) : f(...arguments);
-  },
-  (f) => function (a, b, c, d, e, g, h, i) {
-    return arguments.length === 8 ? f(a, b, c, d, e, g, h, i) : f(...arguments);
-  },
-  (f) => function (a, b, c, d, e, g, h, i, j) {
-    return arguments.length === 9 ? f(a, b, c, d, e, g, h, i, j) : f(...arguments);
-  },
-];
-/* eslint-enable prefer-rest-params */
-
-function wrapImports(nativeImports) {
-  const out = {};
-  for (const [name, f] of Object.entries(nativeImports)) {
-    const fn = wrappers[f.length](f);
-    Object.defineProperty(fn, 'name', { value: name });
-    out[name] = fn;
-  }
-  return out;
 }
 
 function noNulBytes(value, name) {
@@ -206,7 +169,7 @@ class WASI {
     this[kBindingName] = bindingName;
     this[kStarted] = false;
     this[kInstance] = undefined;
-    this.wasiImport = wrapImports(host.wasiImport);
+    this.wasiImport = host.wasiImport;
   }
 
   finalizeBindings(instance, { memory = instance?.exports?.memory } = {}) {
