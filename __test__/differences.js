@@ -172,4 +172,14 @@ module.exports = [
     what: 'From a directory fd the guest opened inside a preopen, `../x` is resolved by node:wasi against the preopen (it opens a sibling); wasi-rs returns ENOTCAPABLE.',
     why: 'In WASI every directory fd is a capability of its own: a path is resolved beneath the fd it is given, never above it (as wasmtime does).',
   },
+  {
+    id: 'hostcall-caps',
+    what: 'node:wasi moves every iovec and byte a read/write asks for, takes any poll_oneoff count (2^28 subscriptions hang it) and any number of open fds; wasi-rs moves at most 1024 iovecs and 64 MiB per call (a short transfer, as POSIX allows), refuses more than 16384 subscriptions (EINVAL) and more than 16384 open fds (EMFILE). See the README\'s hostcall limits.',
+    why: 'A guest must not make the host allocate or block without bound in one call.',
+  },
+  {
+    id: 'worker-terminate-blocked',
+    what: 'A Worker whose guest sleeps in poll_oneoff or blocks reading a pipe cannot be terminated under node:wasi until the call returns; under wasi-rs worker.terminate() ends it within about 50 ms (the interrupted call returns EINTR to a guest that is being stopped anyway).',
+    why: 'Blocking calls wait in slices and check for environment teardown between them.',
+  },
 ];
