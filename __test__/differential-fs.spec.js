@@ -147,6 +147,8 @@ function applyKnown(t, stdout, list, sortLines) {
   const lines = stdout.split('\n');
   for (const { id, node, rs } of list) {
     if (node === null) {
+      // A line only wasi-rs prints: its position is only meaningful once lines are sorted.
+      t.true(sortLines, `${id}: an added line needs sortLines`);
       lines.splice(lines.length - 1, 0, rs);
       continue;
     }
