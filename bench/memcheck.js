@@ -47,16 +47,25 @@ async function main() {
 
   for (let i = 0; i < 100; i++) one();
   await settle();
-  const rssStart = process.memoryUsage.rss();
+  const start = process.memoryUsage();
+  const rssStart = start.rss;
   const fdsStart = openFds();
   for (let i = 0; i < count; i++) {
     one();
     if (i % 1000 === 999) await tick();
   }
   await settle();
-  const rssEnd = process.memoryUsage.rss();
+  const end = process.memoryUsage();
+  const rssEnd = end.rss;
   const fdsEnd = openFds();
-  fs.writeSync(3, JSON.stringify({ count, rssStart, rssEnd, fdsStart, fdsEnd, peakRssKiB: process.resourceUsage().maxRSS }));
+  fs.writeSync(3, JSON.stringify({
+    count, rssStart, rssEnd, fdsStart, fdsEnd, peakRssKiB: process.resourceUsage().maxRSS,
+    // Where RSS went: live JS objects (heapUsed), pages V8 keeps for its heap (heapTotal) and
+    // memory held by native objects (external).
+    heapUsedStart: start.heapUsed, heapUsedEnd: end.heapUsed,
+    heapTotalStart: start.heapTotal, heapTotalEnd: end.heapTotal,
+    externalStart: start.external, externalEnd: end.external,
+  }));
 }
 
 if (require.main === module) {
