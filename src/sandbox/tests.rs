@@ -248,3 +248,69 @@ fn long_paths_are_copied_whole() {
     let p = read_path(&view, 1998, 3, &mut buf).unwrap();
     assert_eq!(p, "./f");
 }
+
+#[test]
+fn random_paths_never_panic_or_touch_outside() {
+    let f = fixture();
+    fs::create_dir(f.root.join("a")).unwrap();
+    ln(".", &f.root.join("s"));
+    ln("../outside", &f.root.join("out"));
+    ln("s/../outside/secret", &f.root.join("e"));
+    let parts: [&[u8]; 10] = [
+        b"a", b"..", b".", b"/", b"s", b"out", b"e", b"secret", b"\xff", b"x",
+    ];
+    let mut seed = 0x9e3779b97f4a7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let before: Vec<_> = fs::read_dir(&f.outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for _ in 0..3000 {
+        let mut p = Vec::new();
+        for _ in 0..(1 + next() % 6) {
+            p.extend_from_slice(parts[(next() % parts.len() as u64) as usize]);
+            if next() % 2 == 0 {
+                p.push(b'/');
+            }
+        }
+        let Ok(path) = check_path(&p) else { continue };
+        let follow = next() % 2 == 0;
+        let _ = stat(&f.dir, path, follow);
+        let _ = open(&f.dir, path, follow, OFlags::RDONLY);
+        let _ = open(&f.dir, path, follow, OFlags::WRONLY | OFlags::CREATE);
+        let _ = create_dir(&f.dir, path);
+        let _ = symlink("x", &f.dir, path);
+        let _ = readlink(&f.dir, path);
+        let _ = set_times(
+            &f.dir,
+            path,
+            follow,
+            &Timestamps {
+                last_access: rustix::fs::Timespec {
+                    tv_sec: 1,
+                    tv_nsec: 0,
+                },
+                last_modification: rustix::fs::Timespec {
+                    tv_sec: 1,
+                    tv_nsec: 0,
+                },
+            },
+        );
+    }
+    let after: Vec<_> = fs::read_dir(&f.outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "nothing created or removed outside");
+    assert_eq!(fs::read(f.outside.join("secret")).unwrap(), b"secret");
+    let m = fs::metadata(f.outside.join("secret")).unwrap();
+    assert_ne!(
+        m.modified().unwrap(),
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1)
+    );
+}

@@ -460,6 +460,13 @@ mod tests {
         fd_readdir(&mut ctx, &view, 3, BUF, 10, 0, USED).unwrap();
         assert_eq!(view.read_u32(USED).unwrap(), 10);
         assert_eq!(mem.bytes()[0], 1, "d_next of the first entry");
+        // Cookies past the end (any u64) list nothing; the next rewind lists everything.
+        for cookie in [52, 53, 1 << 40, u64::MAX] {
+            let view = mem.view();
+            fd_readdir(&mut ctx, &view, 3, BUF, 4096, cookie, USED).unwrap();
+            assert_eq!(view.read_u32(USED).unwrap(), 0, "cookie {cookie}");
+        }
+        assert_eq!(list_all(&mut ctx, 4096), full);
     }
 
     #[test]
