@@ -37,12 +37,35 @@ pub(crate) fn blocking<T>(
     if guest_blocking && !write && !e.seekable() {
         super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
     }
+    if !guest_blocking && !e.seekable() && !ready_now(e.handle.as_fd(), write)? {
+        // The guest asked for non-blocking I/O but the host fd (shared stdio, a socket
+        // handed over) may be blocking: nothing ready means EAGAIN, not a wait.
+        return Err(Errno::EAGAIN);
+    }
     loop {
         match op() {
             Err(Errno::EAGAIN) if guest_blocking => {
                 super::poll::wait_ready(mem, e.handle.as_fd(), write)?
             }
             r => return r,
+        }
+    }
+}
+
+/// Whether `fd` is ready for reading (or writing) right now, without waiting.
+pub(crate) fn ready_now(fd: std::os::fd::BorrowedFd<'_>, write: bool) -> Result<bool, Errno> {
+    use rustix::event::{PollFd, PollFlags};
+    let flags = if write { PollFlags::OUT } else { PollFlags::IN };
+    let mut fds = [PollFd::new(&fd, flags)];
+    let zero = rustix::time::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    loop {
+        match rustix::event::poll(&mut fds, Some(&zero)) {
+            Ok(n) => return Ok(n > 0),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(errno(e)),
         }
     }
 }

@@ -14,3 +14,6 @@ pub mod sock;
 
 /// The result every syscall returns.
 pub type SysResult = Result<(), crate::abi::Errno>;
+
+#[cfg(test)]
+mod core_tests;

@@ -33,10 +33,18 @@ pub fn sock_accept(
         return Err(Errno::EINVAL);
     }
     let e = socket(ctx, fd, rights::SOCK_ACCEPT)?;
+    // A socket that is not listening would make the readiness wait below last until data
+    // arrives; accept(2) answers EINVAL for it, so do we, at once.
+    if !rustix::net::sockopt::socket_acceptconn(e.handle.as_fd()).unwrap_or(true) {
+        return Err(Errno::EINVAL);
+    }
     let nonblocking_listener = e.flags & fdflags::NONBLOCK != 0;
     if !nonblocking_listener {
         // Wait interruptibly: accept() itself would block in the kernel for good.
         super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
+    } else if !super::fd::ready_now(e.handle.as_fd(), false)? {
+        // A non-blocking listener whose host socket may block: nobody waiting is EAGAIN.
+        return Err(Errno::EAGAIN);
     }
     let conn = loop {
         match accept_cloexec(e.handle.as_fd()) {
