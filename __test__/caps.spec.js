@@ -9,7 +9,7 @@
 //   MAX_IO_BYTES       64 MiB moved per read/write/recv/send call (short transfer)
 //   MAX_SUBSCRIPTIONS  16384 subscriptions per poll_oneoff (more: EINVAL)
 //   random_get         any length inside memory, produced through a 4 KiB host block
-//   readdir            the host listing is held in windows of 4096 entries
+//   readdir            the host listing is held in windows of 1024 entries (WINDOW)
 //   PATH_MAX           4096 bytes per path (more: ENAMETOOLONG)
 //   MAX_FDS            16384 open fds per instance (more: EMFILE)
 
@@ -139,7 +139,7 @@ test('random_get: any length inside memory, through a 4 KiB host block; past mem
   }
 });
 
-test('readdir: 10000 entries are listed completely through 4096-entry host windows', async (t) => {
+test('readdir: 10000 entries are listed completely through 1024-entry host windows', async (t) => {
   const s = await setup(2);
   try {
     fs.mkdirSync(path.join(s.dir, 'many'));
