@@ -63,6 +63,12 @@ const CASES = [
   ['open f/ (trailing slash)', open('f/'), E.NOTDIR],
   ['open dl/ without follow (a trailing slash does not switch following on)', open('dl/'), E.NOTDIR, { node: 0, id: 'symlink-final-nofollow' }],
   ['open dl/ with follow', open('dl/', { dirflags: FOLLOW }), 0],
+  ['open with DSYNC|NONBLOCK|SYNC: fd_fdstat_get reports exactly those fdflags', (g) => {
+    const { err, fd } = g.open(3, 'f', { rights: RW, inheriting: 0n, fdflags: 2 | 4 | 16 });
+    if (err) return `open ${err}`;
+    const e = g.x.fd_fdstat_get(fd, 0x21000);
+    return e || g.view().getUint16(0x21000 + 2, true);
+  }, 2 | 4 | 16, { node: 38914, id: 'fdstat-flags-host-bits' }], // node:wasi: Linux open(2) bits cut to u16
   ['open with unknown oflags', open('f', { oflags: 16 }), E.INVAL, { node: 0, id: 'unknown-flag-bits' }],
   ['open with unknown fdflags', open('f', { fdflags: 32 }), E.INVAL, { node: 0, id: 'unknown-flag-bits' }],
   ['path_open on a file fd', (g) => {
