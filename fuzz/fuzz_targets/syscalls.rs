@@ -233,6 +233,18 @@ fn env() -> &'static Env {
                     std::env::temp_dir()
                 }
             });
+        // Trees left by earlier runs (libFuzzer exits without unwinding) are removed once
+        // their process is gone.
+        if let Ok(rd) = fs::read_dir(&root) {
+            for ent in rd.flatten() {
+                let name = ent.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name.strip_prefix("wasi-rs-fuzz-") {
+                    if !Path::new("/proc").join(pid).exists() {
+                        let _ = fs::remove_dir_all(ent.path());
+                    }
+                }
+            }
+        }
         let base = root.join(format!("wasi-rs-fuzz-{}", std::process::id()));
         let _ = fs::remove_dir_all(&base);
         fs::create_dir_all(base.join("outside/sub")).unwrap();
