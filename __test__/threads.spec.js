@@ -238,3 +238,24 @@ test('a Worker blocked reading an empty pipe on stdin can be terminated', async 
     rm(dir);
   }
 });
+
+test('a Worker blocked in sock_accept on a listening socket can be terminated', async (t) => {
+  const net = require('node:net');
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    // The listening socket's fd (libuv keeps it non-blocking; the guest asks for blocking).
+    const fd = server._handle.fd;
+    t.true(Number.isInteger(fd) && fd > 2);
+    const memory = sharedMemory();
+    const module = await guestModule();
+    const w = await startWorker(module, memory, { stdin: fd });
+    const call = w.send('sock_accept', 0, 0, 8);
+    await call.started;
+    await new Promise((r) => setTimeout(r, 200));
+    const code = await w.worker.terminate();
+    t.is(code, 1);
+  } finally {
+    server.close();
+  }
+});
