@@ -421,3 +421,30 @@ test('a file descriptor stdout option receives the guest\'s output', async (t) =
     rm(dir);
   }
 });
+
+test('a preopen host path with a NUL byte is refused (EINVAL), never cut short', (t) => {
+  const dir = tmpdir();
+  try {
+    const options = { version: 'preview1', preopens: { '/a': `${dir}\0/nonexistent` } };
+    const ours = caught(() => new WASI(options));
+    t.is(ours.code, 'UVWASI_EINVAL');
+    t.is(ours.errno, 28);
+    // node:wasi cuts the path at the NUL and opens `dir` (differences.js: preopen-host-nul).
+    t.is(caught(() => new nodeWasi.WASI(options)), undefined);
+  } finally {
+    rm(dir);
+  }
+});
+
+test('import functions called from JS: proc_exit takes Numbers only; names as node:wasi\'s', (t) => {
+  // differences.js: js-import-functions.
+  const ours = preview1({ returnOnExit: true }).wasiImport;
+  t.is(ours.proc_exit('7'), 28);
+  const theirs = new nodeWasi.WASI({ version: 'preview1' }).wasiImport;
+  for (const key of Object.keys(theirs)) {
+    if (key === 'proc_exit') continue;
+    t.is(ours[key].name, theirs[key].name, key);
+  }
+  t.is(ours.proc_exit.name, 'bound proc_exit');
+  t.is(theirs.proc_exit.name, 'bound wasiReturnOnProcExit');
+});

@@ -182,4 +182,14 @@ module.exports = [
     what: 'A Worker whose guest sleeps in poll_oneoff or blocks reading a pipe cannot be terminated under node:wasi until the call returns; under wasi-rs worker.terminate() ends it within about 50 ms (the interrupted call returns EINTR to a guest that is being stopped anyway).',
     why: 'Blocking calls wait in slices and check for environment teardown between them.',
   },
+  {
+    id: 'js-import-functions',
+    what: 'Called from JavaScript, node:wasi\'s proc_exit (with returnOnExit) accepts any value and start() returns it unchanged, and its name is `bound wasiReturnOnProcExit`; wasi-rs\'s proc_exit returns EINVAL (28) for a value that is not a Number, like every other import, and is named `bound proc_exit`. Keys, order, arities and the other 45 names are the same.',
+    why: 'From wasm the argument is always an i32, so only hand-made JS calls see it; one rule for every import is simpler, and the name says what the function is.',
+  },
+  {
+    id: 'preopen-host-nul',
+    what: 'A preopen host path containing a NUL byte is cut at the NUL by node:wasi (it opens the shorter path, or fails with UVWASI_ENOENT); wasi-rs fails construction with UVWASI_EINVAL.',
+    why: 'Opening a different directory than the one named is a silent change of the sandbox root.',
+  },
 ];
