@@ -236,7 +236,12 @@ pub fn path_open(
     let base = rights_base & inheritable;
     let inheriting = rights_inheriting & inheritable;
     let host = sandbox::open(dir, p, follow, host_flags(base, oflags, fdflags))?;
-    let ft = sandbox::filetype(&host)?;
+    // O_DIRECTORY succeeded: it is a directory, no fstat needed (opendir's case).
+    let ft = if oflags & oflags::DIRECTORY != 0 {
+        filetype::DIRECTORY
+    } else {
+        sandbox::filetype(&host)?
+    };
     let (max_base, max_inheriting) = default_rights(ft);
     let handle = if ft == filetype::DIRECTORY {
         Handle::Dir(DirHandle {
