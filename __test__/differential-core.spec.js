@@ -212,7 +212,7 @@ const GUESTS = {
   'poll-absolute-past': {
     // node:wasi turns a deadline in the past into an (almost) endless wait: its run is cut
     // short by this timeout (wasi-rs's run keeps the default, so a loaded machine is fine).
-    nodeTimeout: 8000,
+    nodeTimeout: 20000,
     start: `(i64.store (i32.const 0) (i64.const 5)) (i32.store8 (i32.const 8) (i32.const 0))
       (i32.store (i32.const 16) (i32.const 0)) (i64.store (i32.const 24) (i64.const 1000)) (i32.store16 (i32.const 40) (i32.const 1))
       ${call('poll absolute past', '(call $poll_oneoff (i32.const 0) (i32.const 1000) (i32.const 1) (i32.const 900))')}

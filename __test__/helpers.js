@@ -42,7 +42,7 @@ function rm(dir) {
  * (string fed as input), cwd, node (binary), timeout }.
  */
 function runGuest(impl, wasmFile, options = {}) {
-  const { stdin, node = process.execPath, timeout = 60000, cwd, ...wasiOptions } = options;
+  const { stdin, node = process.execPath, timeout = 180000, cwd, ...wasiOptions } = options;
   const res = spawnSync(node, ['--no-warnings', runner, impl, wasmFile, JSON.stringify(wasiOptions)], {
     input: stdin ?? '',
     cwd,
