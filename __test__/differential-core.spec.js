@@ -254,7 +254,7 @@ for (const [name, spec] of Object.entries(GUESTS)) {
   test(`differential: ${name}`, async (t) => {
     const file = await guestFile(name, spec);
     const options = { ...spec.options, stdin: spec.input ?? '' };
-    const theirs = runGuest('node', file, { ...options, timeout: spec.nodeTimeout ?? 60000 });
+    const theirs = runGuest('node', file, { ...options, timeout: spec.nodeTimeout ?? 180000 });
     const ours = runGuest('wasi-rs', file, options);
     const list = spec.known ?? [];
     // WASI_RS_DIFF_SHOW=1 logs both raw runs (to write a declaration).
