@@ -134,29 +134,36 @@ test('an instance works inside a worker_threads Worker', async (t) => {
   }
 });
 
-test('a Worker running an endless guest loop can be terminated', async (t) => {
-  const wasm = await guest({
-    start: `(loop $forever
-        (drop (call $sched_yield))
-        (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0)))
-        (br $forever))`,
+const endlessLoops = {
+  'calling WASI in the loop': `(loop $forever
+      (drop (call $sched_yield))
+      (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0)))
+      (br $forever))`,
+  'a pure wasm loop': '(loop $forever (br $forever))',
+  'sleeping in poll_oneoff': `(i32.store (i32.const 16) (i32.const 1)) (i64.store (i32.const 24) (i64.const 3600000000000))
+      (loop $forever (drop (call $poll_oneoff (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200))) (br $forever))`,
+};
+
+for (const [title, start] of Object.entries(endlessLoops)) {
+  test(`a Worker running an endless guest loop can be terminated: ${title}`, async (t) => {
+    const wasm = await guest({ start });
+    const worker = runWorker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { WASI } = require(workerData.root);
+      const wasi = new WASI({ version: 'preview1' });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), wasi.getImportObject());
+      parentPort.postMessage('started');
+      wasi.start(instance);`, { root: ROOT, wasm });
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    // Let the guest spin for a moment, then stop it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exitCode = await worker.terminate();
+    t.is(exitCode, 1);
+    // The main thread's own instances still work afterwards.
+    const { x } = await bound({ args: ['after'] });
+    t.is(x.call_args_sizes_get(0, 4), 0);
   });
-  const worker = runWorker(`
-    const { parentPort, workerData } = require('node:worker_threads');
-    const { WASI } = require(workerData.root);
-    const wasi = new WASI({ version: 'preview1' });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), wasi.getImportObject());
-    parentPort.postMessage('started');
-    wasi.start(instance);`, { root: ROOT, wasm });
-  await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-  // Let the guest spin for a moment, then stop it.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const exitCode = await worker.terminate();
-  t.is(exitCode, 1);
-  // The main thread's own instances still work afterwards.
-  const { x } = await bound({ args: ['after'] });
-  t.is(x.call_args_sizes_get(0, 4), 0);
-});
+}
 
 test('a Worker that ends while holding instances releases them; the process stays healthy', async (t) => {
   const dir = tmpdir();
