@@ -18,40 +18,37 @@ class ExitSignal {
   constructor(code) { this.code = code; }
 }
 
-// The import functions. Rust makes one set of native templates per Node environment; here
-// each gets a JavaScript wrapper with the WASI arity as its formal parameter count (made once
-// per template set), and per instance every wrapper is bound to the instance's handle, as
-// node:wasi binds its methods: the functions are "bound <name>" with the arity as length, and
-// each call reaches its instance through the bound receiver. Binding a plain function takes
-// V8's fast path; a native function whose length was redefined would take the slow one (a
-// dictionary-mode copy per function, ~40 µs per instance). The wrapper also makes each call
-// cheaper: wasm calling a Node-API function directly goes through V8's generic C++ API-call
-// path, while optimized JS calling it gets V8's inlined API-call trampoline. A call with a
-// different argument count is passed on as it is, so the native side answers EINVAL as
-// node:wasi does.
+// The import functions. Rust makes one set of native templates per Node environment; each gets
+// its JavaScript wrapper from lib/imports.js (a named function with the WASI arity as formal
+// parameter count), made once per template set, and per instance every wrapper is bound to the
+// instance's handle, as node:wasi binds its methods: the functions are "bound <name>" with the
+// arity as length, and each call reaches its instance through the bound receiver. Binding a
+// plain function takes V8's fast path; a native function whose length was redefined would take
+// the slow one (a dictionary-mode copy per function, ~40 µs per instance). The wrapper also makes
+// each call cheaper: wasm calling a Node-API function directly goes through V8's generic C++
+// API-call path, while optimized JS calling it gets V8's inlined API-call trampoline.
 const FunctionPrototypeBind = Function.prototype.call.bind(Function.prototype.bind);
-const FunctionPrototypeCall = Function.prototype.call.bind(Function.prototype.call);
-const ReflectApply = Reflect.apply;
+const wrapImports = require('./lib/imports.js');
 let wrapped = { templates: null, wrappers: null };
 
-function wrapTemplate(fn) {
-  const { name, length } = fn;
-  if (!/^[a-z_]+$/.test(name) || !Number.isInteger(length) || length > 9) {
-    throw new Error(`wasi-rs: unexpected native import ${name}`);
+function wrappersFor(templates) {
+  const byName = { __proto__: null };
+  for (let i = 0; i < templates.length; i++) byName[templates[i].name] = templates[i];
+  const all = wrapImports(byName);
+  const wrappers = [];
+  for (let i = 0; i < templates.length; i++) {
+    const { name, length } = templates[i];
+    const fn = all[name];
+    if (typeof fn !== 'function' || fn.length !== length) {
+      throw new Error(`wasi-rs: lib/imports.js does not match the native import ${name}/${length}`);
+    }
+    wrappers.push(fn);
   }
-  const params = Array.from({ length }, (_, i) => `a${i}`).join(', ');
-  const args = params ? `, ${params}` : '';
-  // eslint-disable-next-line no-new-func
-  return new Function('call', 'apply', 'fn', `'use strict';
-    return function ${name}(${params}) {
-      return arguments.length === ${length} ? call(fn, this${args}) : apply(fn, this, arguments);
-    };`)(FunctionPrototypeCall, ReflectApply, fn);
+  return wrappers;
 }
 
 function bindImports(templates, handle) {
-  if (wrapped.templates !== templates) {
-    wrapped = { templates, wrappers: Array.prototype.map.call(templates, wrapTemplate) };
-  }
+  if (wrapped.templates !== templates) wrapped = { templates, wrappers: wrappersFor(templates) };
   const { wrappers } = wrapped;
   const wasiImport = {};
   for (let i = 0; i < wrappers.length; i++) {
