@@ -17,6 +17,8 @@ const { bound, scratch } = require('./core-support.js');
 process.removeAllListeners('warning');
 
 const ROOT = path.join(__dirname, '..');
+// The directory listing this process's open fds.
+const FD_DIR = process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd';
 
 test('memory.grow between calls: pointers in the new region work, from wasm and from JS', async (t) => {
   const { wasi, x, mem } = await bound({ args: ['grown'] });
@@ -171,7 +173,7 @@ test('a Worker that ends while holding instances releases them; the process stay
     const script = `
       const { Worker } = require('node:worker_threads');
       const fs = require('node:fs');
-      const count = () => fs.readdirSync('/proc/self/fd').length;
+      const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
       const run = (body) => new Promise((resolve) => new Worker(body, { eval: true }).on('exit', resolve));
       (async () => {
         // A first Worker without instances: Node keeps an fd of its own after the first
@@ -182,7 +184,7 @@ test('a Worker that ends while holding instances releases them; the process stay
           const { WASI } = require(${JSON.stringify(ROOT)});
           const keep = [];
           for (let i = 0; i < 20; i += 1) keep.push(new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } }));
-          if (keep.length !== 20 || require('node:fs').readdirSync('/proc/self/fd').length < 100) process.exit(3);
+          if (keep.length !== 20 || require('node:fs').readdirSync(${JSON.stringify(FD_DIR)}).length < 100) process.exit(3);
         \`);
         if (code !== 0) console.log('worker exit ' + code);
         // Worker teardown finishes asynchronously: look again for a while before calling it a leak.
@@ -206,7 +208,7 @@ test('200 instances with two preopens each, dropped and collected, leave no fd o
     const script = `
       const { WASI } = require(${JSON.stringify(ROOT)});
       const fs = require('node:fs');
-      const count = () => fs.readdirSync('/proc/self/fd').length;
+      const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
       const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
       const turn = () => new Promise((resolve) => setImmediate(resolve));
       (async () => {

@@ -72,7 +72,7 @@ function scratch() {
 
 /** Open fds of this process (Linux). */
 function openFds() {
-  return fs.readdirSync('/proc/self/fd').length;
+  return fs.readdirSync(process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd').length;
 }
 
 module.exports = { bound, proxyModule, scratch, openFds };

@@ -63,8 +63,9 @@ test('clock_res_get: every clock answers a resolution of at least 1 ns; bad ids 
   for (const id of [0, 1, 2, 3]) {
     mem.setU64(0, 0n);
     t.is(x.call_clock_res_get(id, 0), E.SUCCESS, `clock ${id}`);
-    // Linux's hrtimer clocks and CPU-time clocks all report 1 ns.
-    t.is(mem.u64(0), 1n, `clock ${id}`);
+    // Linux's hrtimer clocks and CPU-time clocks all report 1 ns; elsewhere, what the host says.
+    if (process.platform === 'linux') t.is(mem.u64(0), 1n, `clock ${id}`);
+    else t.true(mem.u64(0) >= 1n, `clock ${id}`);
   }
   for (const id of [4, 100, -1]) {
     mem.setU64(0, 77n);
