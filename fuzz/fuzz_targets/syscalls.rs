@@ -288,10 +288,29 @@ fn make_tree(base: &Path) -> PathBuf {
     s
 }
 
-fn open_fds() -> usize {
-    fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
+/// The process's open fds and what they refer to.
+fn open_fds() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(rd) = fs::read_dir("/proc/self/fd") {
+        for ent in rd.flatten() {
+            let target = fs::read_link(ent.path())
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            out.insert(ent.file_name().to_string_lossy().into_owned(), target);
+        }
+    }
+    // The fd that listed the directory is closed by now; drop its entry. rustix caches
+    // `/proc`, `/proc/<pid>` and `/proc/<pid>/fd` process-wide on first use (cap-std's
+    // canonicalize reaches it): opened once, never per call, so not a leak.
+    out.retain(|fd, target| {
+        let procfs_cache = target == "/proc"
+            || target
+                .strip_prefix("/proc/")
+                .map(|rest| rest.trim_end_matches("/fd"))
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        !procfs_cache && Path::new("/proc/self/fd").join(fd).exists()
+    });
+    out
 }
 
 fn stdio() -> [OwnedFd; 3] {
