@@ -305,10 +305,22 @@ pub mod io {
         }
     }
 
-    /// `readv` / `preadv` into guest buffers.
+    /// `readv` / `preadv` into guest buffers (`read` / `pread` for a single buffer, as
+    /// node:wasi does: no iovec array to build and copy in).
     pub fn read(fd: BorrowedFd<'_>, iovs: &[IoVec], offset: Option<u64>) -> Result<usize, Errno> {
-        let v = raw(iovs);
         let fd = fd.as_raw_fd();
+        if let [one] = iovs {
+            return retry(|| match offset {
+                // SAFETY: the buffer was checked by `GuestMemory::iovecs` to lie inside guest
+                // memory, which stays mapped for the duration of the call.
+                None => unsafe { libc::read(fd, one.base.cast(), one.len) },
+                // SAFETY: as above.
+                Some(off) => unsafe {
+                    libc::pread(fd, one.base.cast(), one.len, off as libc::off_t)
+                },
+            });
+        }
+        let v = raw(iovs);
         retry(|| match offset {
             // SAFETY: every iovec was checked by `GuestMemory::iovecs` to lie inside guest
             // memory, which stays mapped for the duration of the call.
@@ -320,10 +332,20 @@ pub mod io {
         })
     }
 
-    /// `writev` / `pwritev` from guest buffers.
+    /// `writev` / `pwritev` from guest buffers (`write` / `pwrite` for a single buffer).
     pub fn write(fd: BorrowedFd<'_>, iovs: &[IoVec], offset: Option<u64>) -> Result<usize, Errno> {
-        let v = raw(iovs);
         let fd = fd.as_raw_fd();
+        if let [one] = iovs {
+            return retry(|| match offset {
+                // SAFETY: the buffer was checked to lie inside guest memory.
+                None => unsafe { libc::write(fd, one.base.cast(), one.len) },
+                // SAFETY: as above.
+                Some(off) => unsafe {
+                    libc::pwrite(fd, one.base.cast(), one.len, off as libc::off_t)
+                },
+            });
+        }
+        let v = raw(iovs);
         retry(|| match offset {
             // SAFETY: every iovec was checked to lie inside guest memory.
             None => unsafe { libc::writev(fd, v.as_ptr(), v.len() as i32) },
