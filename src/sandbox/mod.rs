@@ -80,13 +80,24 @@ pub fn read_path<'b>(
     len: u32,
     buf: &'b mut PathBuf,
 ) -> Result<&'b str, Errno> {
+    check_path(copy_path(mem, ptr, len, buf)?)
+}
+
+/// Copies guest path bytes into `buf` after the range and length checks every path and
+/// symlink target share (EOVERFLOW, then ENAMETOOLONG before anything is copied).
+fn copy_path<'b>(
+    mem: &GuestMemory,
+    ptr: u32,
+    len: u32,
+    buf: &'b mut PathBuf,
+) -> Result<&'b mut [u8], Errno> {
     mem.range(ptr, len as u64)?;
     if len as usize > PATH_MAX {
         return Err(Errno::ENAMETOOLONG);
     }
     let bytes = buf.slot(len as usize);
     mem.read_into(ptr, bytes)?;
-    check_path(bytes)
+    Ok(bytes)
 }
 
 /// Copies a symlink target (`path_symlink`'s old path) from the guest: the same NUL, UTF-8
@@ -98,12 +109,7 @@ pub fn read_target<'b>(
     len: u32,
     buf: &'b mut PathBuf,
 ) -> Result<&'b str, Errno> {
-    mem.range(ptr, len as u64)?;
-    if len as usize > PATH_MAX {
-        return Err(Errno::ENAMETOOLONG);
-    }
-    let bytes = buf.slot(len as usize);
-    mem.read_into(ptr, bytes)?;
+    let bytes = copy_path(mem, ptr, len, buf)?;
     if bytes.contains(&0) {
         return Err(Errno::EINVAL);
     }

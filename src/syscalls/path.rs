@@ -170,29 +170,25 @@ fn host_flags(base: u64, oflags: u16, fdflags: u16) -> OFlags {
         (false, true) => OFlags::WRONLY,
         _ => OFlags::RDONLY,
     };
-    if oflags & oflags::CREAT != 0 {
-        f |= OFlags::CREATE;
+    for (bit, host) in [
+        (oflags::CREAT, OFlags::CREATE),
+        (oflags::EXCL, OFlags::EXCL),
+        (oflags::TRUNC, OFlags::TRUNC),
+        (oflags::DIRECTORY, OFlags::DIRECTORY),
+    ] {
+        if oflags & bit != 0 {
+            f |= host;
+        }
     }
-    if oflags & oflags::EXCL != 0 {
-        f |= OFlags::EXCL;
-    }
-    if oflags & oflags::TRUNC != 0 {
-        f |= OFlags::TRUNC;
-    }
-    if oflags & oflags::DIRECTORY != 0 {
-        f |= OFlags::DIRECTORY;
-    }
-    if fdflags & fdflags::APPEND != 0 {
-        f |= OFlags::APPEND;
-    }
-    if fdflags & fdflags::NONBLOCK != 0 {
-        f |= OFlags::NONBLOCK;
-    }
-    if fdflags & fdflags::DSYNC != 0 {
-        f |= OFlags::DSYNC;
-    }
-    if fdflags & fdflags::SYNC != 0 {
-        f |= OFlags::SYNC;
+    for (bit, host) in [
+        (fdflags::APPEND, OFlags::APPEND),
+        (fdflags::NONBLOCK, OFlags::NONBLOCK),
+        (fdflags::DSYNC, OFlags::DSYNC),
+        (fdflags::SYNC, OFlags::SYNC),
+    ] {
+        if fdflags & bit != 0 {
+            f |= host;
+        }
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     if fdflags & fdflags::RSYNC != 0 {
