@@ -223,6 +223,12 @@ fn snapshot(base: &Path) -> Snapshot {
 fn env() -> &'static Env {
     static ENV: OnceLock<Env> = OnceLock::new();
     ENV.get_or_init(|| {
+        // The harness stands in for the Node process, which ignores SIGPIPE: a guest writing
+        // to a stream whose peer is gone gets EPIPE there, and must here too (fd 0 is such a
+        // socket), instead of the fuzzer being killed by the signal.
+        // SAFETY: setting a signal disposition to SIG_IGN at start-up, before any thread of
+        // the harness writes to a pipe; no handler code runs.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         let root = std::env::var_os("WASI_RS_FUZZ_TMPDIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
