@@ -109,7 +109,13 @@ pub fn read_target<'b>(
     len: u32,
     buf: &'b mut PathBuf,
 ) -> Result<&'b str, Errno> {
-    let bytes = copy_path(mem, ptr, len, buf)?;
+    check_text(copy_path(mem, ptr, len, buf)?, Errno::EPERM)
+}
+
+/// The checks every guest path text gets, paths and symlink targets alike, in the order the
+/// errnos take precedence: NUL (EINVAL), UTF-8 (EILSEQ), empty (ENOENT), absolute (`absolute`:
+/// ENOTCAPABLE for a path, EPERM for a symlink target).
+fn check_text(bytes: &[u8], absolute: Errno) -> Result<&str, Errno> {
     if bytes.contains(&0) {
         return Err(Errno::EINVAL);
     }
@@ -118,23 +124,14 @@ pub fn read_target<'b>(
         return Err(Errno::ENOENT);
     }
     if s.starts_with('/') {
-        return Err(Errno::EPERM);
+        return Err(absolute);
     }
     Ok(s)
 }
 
 /// The checks on a guest path's bytes, in the order the errnos take precedence.
 pub fn check_path(bytes: &[u8]) -> Result<&str, Errno> {
-    if bytes.contains(&0) {
-        return Err(Errno::EINVAL);
-    }
-    let s = std::str::from_utf8(bytes).map_err(|_| Errno::EILSEQ)?;
-    if s.is_empty() {
-        return Err(Errno::ENOENT);
-    }
-    if s.starts_with('/') {
-        return Err(Errno::ENOTCAPABLE);
-    }
+    let s = check_text(bytes, Errno::ENOTCAPABLE)?;
     let mut depth = 0usize;
     for c in s.split('/') {
         match c {

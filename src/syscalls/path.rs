@@ -30,6 +30,23 @@ fn dir_at(ctx: &Ctx, fd: u32, needed: u64) -> Result<&Dir, Errno> {
     }
 }
 
+/// The calls that act on one name beneath a directory fd and return nothing else
+/// (mkdir, rmdir, unlink): the fd's rights, then the guest path, then the operation.
+fn on_path(
+    ctx: &Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    needed: u64,
+    path: u32,
+    path_len: u32,
+    op: fn(&Dir, &str) -> SysResult,
+) -> SysResult {
+    let dir = dir_at(ctx, fd, needed)?;
+    let mut pb = PathBuf::new();
+    let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
+    op(dir, p)
+}
+
 fn follow(flags: u32) -> Result<bool, Errno> {
     if flags & !lookupflags::SYMLINK_FOLLOW != 0 {
         return Err(Errno::EINVAL);
@@ -87,10 +104,15 @@ pub fn path_create_directory(
     path: u32,
     path_len: u32,
 ) -> SysResult {
-    let dir = dir_at(ctx, fd, rights::PATH_CREATE_DIRECTORY)?;
-    let mut pb = PathBuf::new();
-    let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
-    sandbox::create_dir(dir, p)
+    on_path(
+        ctx,
+        mem,
+        fd,
+        rights::PATH_CREATE_DIRECTORY,
+        path,
+        path_len,
+        sandbox::create_dir,
+    )
 }
 
 pub fn path_filestat_get(
@@ -289,10 +311,15 @@ pub fn path_remove_directory(
     path: u32,
     path_len: u32,
 ) -> SysResult {
-    let dir = dir_at(ctx, fd, rights::PATH_REMOVE_DIRECTORY)?;
-    let mut pb = PathBuf::new();
-    let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
-    sandbox::remove_dir(dir, p)
+    on_path(
+        ctx,
+        mem,
+        fd,
+        rights::PATH_REMOVE_DIRECTORY,
+        path,
+        path_len,
+        sandbox::remove_dir,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -339,10 +366,15 @@ pub fn path_unlink_file(
     path: u32,
     path_len: u32,
 ) -> SysResult {
-    let dir = dir_at(ctx, fd, rights::PATH_UNLINK_FILE)?;
-    let mut pb = PathBuf::new();
-    let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
-    sandbox::unlink(dir, p)
+    on_path(
+        ctx,
+        mem,
+        fd,
+        rights::PATH_UNLINK_FILE,
+        path,
+        path_len,
+        sandbox::unlink,
+    )
 }
 
 #[cfg(test)]
