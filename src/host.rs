@@ -28,9 +28,10 @@ pub fn filetype_from_stat(st: &Stat, fd: impl AsFd) -> u8 {
     }
 }
 
-/// The WASI filetype of a mode alone (no fd to ask a socket's type).
-pub fn filetype_from_mode(mode: u32) -> u8 {
-    match FileType::from_raw_mode(mode as _) {
+/// The WASI filetype of a mode alone (no fd to ask a socket's type). `RawMode` is the host's
+/// `mode_t`: u32 on Linux, u16 on macOS.
+pub fn filetype_from_mode(mode: rustix::fs::RawMode) -> u8 {
+    match FileType::from_raw_mode(mode) {
         FileType::RegularFile => filetype::REGULAR_FILE,
         FileType::Directory => filetype::DIRECTORY,
         FileType::CharacterDevice => filetype::CHARACTER_DEVICE,

@@ -267,7 +267,7 @@ fn cap_open(dir: &Dir, path: &str, flags: OFlags, _mode: Mode) -> Result<OwnedFd
 pub fn stat(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     if is_plain_name(path) {
         let st = rustix::fs::statat(dir, path, AtFlags::SYMLINK_NOFOLLOW).map_err(host::errno)?;
-        let ft = host::filetype_from_mode(st.st_mode as u32);
+        let ft = host::filetype_from_mode(st.st_mode);
         if !(follow && ft == crate::abi::filetype::SYMBOLIC_LINK) {
             return Ok(host::filestat_from_stat(&st, ft));
         }
@@ -287,7 +287,7 @@ fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     }
     let fd = open_beneath(dir, p, flags, Mode::empty())?;
     let st = rustix::fs::fstat(&fd).map_err(host::errno)?;
-    let ft = host::filetype_from_mode(st.st_mode as u32);
+    let ft = host::filetype_from_mode(st.st_mode);
     Ok(host::filestat_from_stat(&st, ft))
 }
 
@@ -307,7 +307,8 @@ fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     Ok(Filestat {
         dev: m.dev(),
         ino: m.ino(),
-        filetype: host::filetype_from_mode(m.mode()),
+        // std's mode() is u32 everywhere; the host's mode_t is narrower on macOS.
+        filetype: host::filetype_from_mode(m.mode() as rustix::fs::RawMode),
         nlink: m.nlink(),
         size: m.size(),
         atim: ns(m.atime(), m.atime_nsec()),

@@ -340,15 +340,15 @@ pub fn fd_advise(
     len: u64,
     adv: u32,
 ) -> SysResult {
-    use rustix::fs::Advice;
-    let a = match adv as u8 {
-        _ if adv > 255 => return Err(Errno::EINVAL),
-        advice::NORMAL => Advice::Normal,
-        advice::SEQUENTIAL => Advice::Sequential,
-        advice::RANDOM => Advice::Random,
-        advice::WILLNEED => Advice::WillNeed,
-        advice::DONTNEED => Advice::DontNeed,
-        advice::NOREUSE => Advice::NoReuse,
+    let adv = match u8::try_from(adv) {
+        Ok(
+            a @ (advice::NORMAL
+            | advice::SEQUENTIAL
+            | advice::RANDOM
+            | advice::WILLNEED
+            | advice::DONTNEED
+            | advice::NOREUSE),
+        ) => a,
         _ => return Err(Errno::EINVAL),
     };
     let e = ctx.fds.get(fd, rights::FD_ADVISE)?;
@@ -360,11 +360,22 @@ pub fn fd_advise(
     }
     let len = std::num::NonZeroU64::new(len);
     #[cfg(not(target_vendor = "apple"))]
-    return rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno);
+    {
+        use rustix::fs::Advice;
+        let a = match adv {
+            advice::NORMAL => Advice::Normal,
+            advice::SEQUENTIAL => Advice::Sequential,
+            advice::RANDOM => Advice::Random,
+            advice::WILLNEED => Advice::WillNeed,
+            advice::DONTNEED => Advice::DontNeed,
+            _ => Advice::NoReuse,
+        };
+        rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno)
+    }
     // macOS has no posix_fadvise; advice is only a hint, so it is accepted and dropped.
     #[cfg(target_vendor = "apple")]
     {
-        let _ = (offset, len, a);
+        let _ = (offset, len, adv);
         Ok(())
     }
 }

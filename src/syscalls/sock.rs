@@ -35,7 +35,7 @@ pub fn sock_accept(
     let e = socket(ctx, fd, rights::SOCK_ACCEPT)?;
     // A socket that is not listening would make the readiness wait below last until data
     // arrives; accept(2) answers EINVAL for it, so do we, at once.
-    if !rustix::net::sockopt::socket_acceptconn(e.handle.as_fd()).unwrap_or(true) {
+    if !is_listening(e.handle.as_fd()) {
         return Err(Errno::EINVAL);
     }
     let nonblocking_listener = e.flags & fdflags::NONBLOCK != 0;
@@ -143,6 +143,19 @@ pub fn sock_shutdown(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, how: u32) -> Sy
     };
     let e = socket(ctx, fd, rights::SOCK_SHUTDOWN)?;
     rustix::net::shutdown(e.handle.as_fd(), how).map_err(errno)
+}
+
+/// Whether the socket listens (SO_ACCEPTCONN). Apple declares the option but does not
+/// implement it, so there (and when the host cannot tell) the socket counts as listening: a
+/// non-listening socket then waits for readiness instead of failing with EINVAL at once.
+fn is_listening(fd: std::os::fd::BorrowedFd<'_>) -> bool {
+    #[cfg(not(target_vendor = "apple"))]
+    return rustix::net::sockopt::socket_acceptconn(fd).unwrap_or(true);
+    #[cfg(target_vendor = "apple")]
+    {
+        let _ = fd;
+        true
+    }
 }
 
 /// accept4(SOCK_CLOEXEC) where it exists; macOS has no accept4, so the flag is set right after.
