@@ -2,8 +2,16 @@
 //! pipe, socket, device) or a directory (with its readdir cache), plus the WASI rights and
 //! fdflags the guest holds on it. New fds take the lowest free number, as POSIX and uvwasi
 //! do; the table has a hard size cap so a guest cannot grow it without bound.
+//!
+//! A file `path_open` opened without O_DIRECTORY enters the table with its filetype not yet
+//! known ([`FdEntry::untyped`]): the host is asked (one fstat) the first time the entry is
+//! looked up through [`FdTable::get`] or [`FdTable::resolve`], and only then are its rights
+//! narrowed to what that filetype allows and a directory turned into a [`Handle::Dir`]. An
+//! open-then-close costs two host calls instead of three; every caller that reads an entry
+//! sees it typed, so no check answers differently.
 
 use crate::abi::{filetype, rights, Errno};
+use crate::host;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -34,8 +42,13 @@ impl Handle {
     }
 }
 
+/// The `filetype` of an entry whose host object has not been asked for its type yet. Never
+/// seen outside this module: lookups type the entry first.
+const UNTYPED: u8 = u8::MAX;
+
 pub struct FdEntry {
     pub handle: Handle,
+    /// The WASI filetype (typed on first lookup for [`FdEntry::untyped`] entries).
     pub filetype: u8,
     pub rights_base: u64,
     pub rights_inheriting: u64,
@@ -46,6 +59,44 @@ pub struct FdEntry {
 }
 
 impl FdEntry {
+    /// A host file whose type is not known yet (`path_open` without O_DIRECTORY). `rights_base`
+    /// and `rights_inheriting` are what the guest may hold at most; they are narrowed to the
+    /// filetype's defaults ([`default_rights`]) when the entry is first looked up.
+    pub fn untyped(file: File, rights_base: u64, rights_inheriting: u64, flags: u16) -> FdEntry {
+        FdEntry {
+            handle: Handle::File(file),
+            filetype: UNTYPED,
+            rights_base,
+            rights_inheriting,
+            flags,
+            preopen: None,
+        }
+    }
+
+    /// Asks the host for the type of an untyped entry: sets the filetype, narrows the rights to
+    /// the filetype's defaults and turns a directory into a [`Handle::Dir`]. An fstat that
+    /// fails (it cannot on an open fd short of a broken filesystem) leaves the type unknown,
+    /// with the rights of an unknown file.
+    fn typed(mut self) -> FdEntry {
+        let ft = match &self.handle {
+            Handle::File(f) => host::filetype_of(f).unwrap_or(filetype::UNKNOWN),
+            Handle::Dir(_) => filetype::DIRECTORY,
+        };
+        let (max_base, max_inheriting) = default_rights(ft);
+        self.filetype = ft;
+        self.rights_base &= max_base;
+        self.rights_inheriting &= max_inheriting;
+        if ft == filetype::DIRECTORY {
+            if let Handle::File(f) = self.handle {
+                self.handle = Handle::Dir(DirHandle {
+                    dir: cap_std::fs::Dir::from_std_file(f),
+                    listing: None,
+                });
+            }
+        }
+        self
+    }
+
     /// Whether `fd_seek` and friends can work on this fd at all.
     pub fn seekable(&self) -> bool {
         matches!(
@@ -105,23 +156,43 @@ impl FdTable {
         Ok(self.slots.len() as u32 - 1)
     }
 
-    /// The entry behind `fd`, if the guest holds `needed` rights on it.
+    /// The entry behind `fd` (typed), if the guest holds `needed` rights on it.
     #[inline]
     pub fn get(&mut self, fd: u32, needed: u64) -> Result<&mut FdEntry, Errno> {
-        let e = self
-            .slots
-            .get_mut(fd as usize)
-            .and_then(Option::as_mut)
-            .ok_or(Errno::EBADF)?;
+        let e = self.typed_slot(fd).ok_or(Errno::EBADF)?;
         if e.rights_base & needed != needed {
             return Err(Errno::ENOTCAPABLE);
         }
         Ok(e)
     }
 
-    /// The entry behind `fd` without a rights check.
+    /// The entry behind `fd`, typed first if it was untyped.
+    #[inline]
+    fn typed_slot(&mut self, fd: u32) -> Option<&mut FdEntry> {
+        let slot = self.slots.get_mut(fd as usize)?;
+        if slot.as_ref()?.filetype == UNTYPED {
+            *slot = slot.take().map(FdEntry::typed);
+        }
+        slot.as_mut()
+    }
+
+    /// Types the entry behind `fd` if it is untyped (nothing happens for a closed fd), so that
+    /// [`FdTable::peek`] sees it typed.
+    #[inline]
+    pub fn resolve(&mut self, fd: u32) {
+        self.typed_slot(fd);
+    }
+
+    /// The entry behind `fd` without a rights check. Only for an fd [`FdTable::get`] or
+    /// [`FdTable::resolve`] has looked up since it was opened (an untyped entry would show a
+    /// plain file where there may be a directory).
     pub fn peek(&self, fd: u32) -> Option<&FdEntry> {
-        self.slots.get(fd as usize).and_then(Option::as_ref)
+        let e = self.slots.get(fd as usize).and_then(Option::as_ref);
+        debug_assert!(
+            e.is_none_or(|e| e.filetype != UNTYPED),
+            "peek of untyped fd {fd}"
+        );
+        e
     }
 
     pub fn contains(&self, fd: u32) -> bool {
@@ -153,6 +224,12 @@ impl FdTable {
         let old = self.slots[to as usize].replace(e);
         drop(old);
         Ok(())
+    }
+
+    /// Whether the entry behind `fd` is still untyped (for tests of the lazy typing).
+    #[cfg(test)]
+    pub fn is_untyped(&self, fd: u32) -> bool {
+        matches!(self.slots.get(fd as usize), Some(Some(e)) if e.filetype == UNTYPED)
     }
 
     /// The number of open fds.

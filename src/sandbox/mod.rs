@@ -30,7 +30,7 @@ use crate::host;
 use crate::memory::GuestMemory;
 use cap_std::fs::Dir;
 use rustix::fs::{AtFlags, Mode, OFlags, Timestamps};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
 /// The longest guest path accepted, in bytes (Linux's PATH_MAX).
@@ -472,11 +472,6 @@ fn to_spec(t: rustix::fs::Timespec) -> Option<cap_fs_ext::SystemTimeSpec> {
             cap_std::time::SystemTime::from_std(std::time::UNIX_EPOCH + d),
         ))
     }
-}
-
-/// The WASI filetype of an fd opened by [`open`].
-pub fn filetype(fd: impl AsFd) -> Result<u8, Errno> {
-    host::filetype_of(fd)
 }
 
 #[cfg(test)]

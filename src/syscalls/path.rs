@@ -11,7 +11,7 @@ use super::SysResult;
 use crate::abi::layout;
 use crate::abi::{fdflags, filetype, lookupflags, oflags, rights, Errno};
 use crate::ctx::Ctx;
-use crate::fd_table::{default_rights, DirHandle, FdEntry, Handle};
+use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
 use crate::memory::GuestMemory;
 use crate::sandbox::{self, listing::Listing, PathBuf};
 use cap_std::fs::Dir;
@@ -19,8 +19,29 @@ use rustix::fs::OFlags;
 use std::os::fd::AsFd;
 
 /// The directory behind `fd`, if the guest holds `needed` rights on it.
-fn dir_at(ctx: &Ctx, fd: u32, needed: u64) -> Result<&Dir, Errno> {
-    let e = ctx.fds.peek(fd).ok_or(Errno::EBADF)?;
+fn dir_at(ctx: &mut Ctx, fd: u32, needed: u64) -> Result<&Dir, Errno> {
+    ctx.fds.resolve(fd);
+    dir_in(&ctx.fds, fd, needed)
+}
+
+/// The directories behind two fds at once (link, rename), each checked as [`dir_at`] does,
+/// the first one first.
+fn dirs_at(
+    ctx: &mut Ctx,
+    (a, needed_a): (u32, u64),
+    (b, needed_b): (u32, u64),
+) -> Result<(&Dir, &Dir), Errno> {
+    ctx.fds.resolve(a);
+    ctx.fds.resolve(b);
+    Ok((
+        dir_in(&ctx.fds, a, needed_a)?,
+        dir_in(&ctx.fds, b, needed_b)?,
+    ))
+}
+
+/// [`dir_at`] for an fd already typed.
+fn dir_in(fds: &FdTable, fd: u32, needed: u64) -> Result<&Dir, Errno> {
+    let e = fds.peek(fd).ok_or(Errno::EBADF)?;
     if e.rights_base & needed != needed {
         return Err(Errno::ENOTCAPABLE);
     }
@@ -33,7 +54,7 @@ fn dir_at(ctx: &Ctx, fd: u32, needed: u64) -> Result<&Dir, Errno> {
 /// The calls that act on one name beneath a directory fd and return nothing else
 /// (mkdir, rmdir, unlink): the fd's rights, then the guest path, then the operation.
 fn on_path(
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     mem: &GuestMemory,
     fd: u32,
     needed: u64,
@@ -167,8 +188,11 @@ pub fn path_link(
     new_path: u32,
     new_path_len: u32,
 ) -> SysResult {
-    let old_dir = dir_at(ctx, old_fd, rights::PATH_LINK_SOURCE)?;
-    let new_dir = dir_at(ctx, new_fd, rights::PATH_LINK_TARGET)?;
+    let (old_dir, new_dir) = dirs_at(
+        ctx,
+        (old_fd, rights::PATH_LINK_SOURCE),
+        (new_fd, rights::PATH_LINK_TARGET),
+    )?;
     let follow = follow(old_flags)?;
     let mut ob = PathBuf::new();
     let old = sandbox::read_path(mem, old_path, old_path_len, &mut ob)?;
@@ -245,8 +269,9 @@ pub fn path_open(
     if oflags & oflags::TRUNC != 0 {
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
+    ctx.fds.resolve(fd);
     let inheritable = ctx.fds.peek(fd).map_or(0, |e| e.rights_inheriting);
-    let dir = dir_at(ctx, fd, needed)?;
+    let dir = dir_in(&ctx.fds, fd, needed)?;
     let follow = follow(dirflags)?;
     let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
@@ -254,29 +279,27 @@ pub fn path_open(
     let base = rights_base & inheritable;
     let inheriting = rights_inheriting & inheritable;
     let host = sandbox::open(dir, p, follow, host_flags(base, oflags, fdflags))?;
-    // O_DIRECTORY succeeded: it is a directory, no fstat needed (opendir's case).
-    let ft = if oflags & oflags::DIRECTORY != 0 {
-        filetype::DIRECTORY
+    let file = std::fs::File::from(host);
+    let entry = if oflags & oflags::DIRECTORY != 0 {
+        // O_DIRECTORY succeeded: it is a directory, no fstat needed (opendir's case).
+        let (max_base, max_inheriting) = default_rights(filetype::DIRECTORY);
+        FdEntry {
+            handle: Handle::Dir(DirHandle {
+                dir: Dir::from_std_file(file),
+                listing: None,
+            }),
+            filetype: filetype::DIRECTORY,
+            rights_base: base & max_base,
+            rights_inheriting: inheriting & max_inheriting,
+            flags: fdflags,
+            preopen: None,
+        }
     } else {
-        sandbox::filetype(&host)?
+        // The filetype (and the rights it allows) is asked for on first use: an open and a
+        // close (a probe, `access`-style code) need no fstat.
+        FdEntry::untyped(file, base, inheriting, fdflags)
     };
-    let (max_base, max_inheriting) = default_rights(ft);
-    let handle = if ft == filetype::DIRECTORY {
-        Handle::Dir(DirHandle {
-            dir: Dir::from_std_file(std::fs::File::from(host)),
-            listing: None,
-        })
-    } else {
-        Handle::File(std::fs::File::from(host))
-    };
-    let new = ctx.fds.insert(FdEntry {
-        handle,
-        filetype: ft,
-        rights_base: base & max_base,
-        rights_inheriting: inheriting & max_inheriting,
-        flags: fdflags,
-        preopen: None,
-    })?;
+    let new = ctx.fds.insert(entry)?;
     mem.write_u32(opened_fd, new)
 }
 
@@ -333,8 +356,11 @@ pub fn path_rename(
     new_path: u32,
     new_path_len: u32,
 ) -> SysResult {
-    let old_dir = dir_at(ctx, fd, rights::PATH_RENAME_SOURCE)?;
-    let new_dir = dir_at(ctx, new_fd, rights::PATH_RENAME_TARGET)?;
+    let (old_dir, new_dir) = dirs_at(
+        ctx,
+        (fd, rights::PATH_RENAME_SOURCE),
+        (new_fd, rights::PATH_RENAME_TARGET),
+    )?;
     let mut ob = PathBuf::new();
     let old = sandbox::read_path(mem, old_path, old_path_len, &mut ob)?;
     let mut nb = PathBuf::new();
@@ -443,6 +469,133 @@ mod tests {
                 return all;
             }
         }
+    }
+
+    /// Every right but those that make path_open open for writing (a directory refuses them).
+    const READ_ONLY: u64 = rights::ALL
+        & !(rights::FD_WRITE
+            | rights::FD_DATASYNC
+            | rights::FD_ALLOCATE
+            | rights::FD_FILESTAT_SET_SIZE);
+
+    /// path_open of (guest) `name` beneath `dir` without O_DIRECTORY, asking for every right
+    /// a read-only open may have.
+    fn open_untyped(ctx: &mut Ctx, mem: &mut OwnedMemory, dir: u32, name: &str) -> u32 {
+        mem.bytes_mut()[1000..1000 + name.len()].copy_from_slice(name.as_bytes());
+        let view = mem.view();
+        path_open(
+            ctx,
+            &view,
+            dir,
+            lookupflags::SYMLINK_FOLLOW,
+            1000,
+            name.len() as u32,
+            0,
+            READ_ONLY,
+            READ_ONLY,
+            0,
+            2000,
+        )
+        .unwrap();
+        let fd = view.read_u32(2000).unwrap();
+        assert!(
+            ctx.fds.is_untyped(fd),
+            "{name}: typed on first use, not at open"
+        );
+        fd
+    }
+
+    /// (filetype, rights_base, rights_inheriting) from fd_fdstat_get.
+    fn fdstat(ctx: &mut Ctx, mem: &mut OwnedMemory, fd: u32) -> (u8, u64, u64) {
+        let view = mem.view();
+        crate::syscalls::fd::fd_fdstat_get(ctx, &view, fd, 3000).unwrap();
+        let b = &mem.bytes()[3000..3024];
+        (
+            b[0],
+            u64::from_le_bytes(b[8..16].try_into().unwrap()),
+            u64::from_le_bytes(b[16..24].try_into().unwrap()),
+        )
+    }
+
+    #[test]
+    fn path_open_types_the_fd_on_first_use_exactly_as_at_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("f"), b"hello").unwrap();
+        std::fs::create_dir(tmp.path().join("d")).unwrap();
+        std::fs::write(tmp.path().join("d/inner"), b"x").unwrap();
+        std::os::unix::fs::symlink("d", tmp.path().join("ld")).unwrap();
+        let mut ctx = ctx_for(tmp.path());
+        let mut mem = OwnedMemory::new(65536);
+        use crate::abi::rights::{DIRECTORY_BASE, DIRECTORY_INHERITING, REGULAR_FILE_BASE};
+
+        // Open and close: never typed (no fstat).
+        let fd = open_untyped(&mut ctx, &mut mem, 3, "f");
+        crate::syscalls::fd::fd_close(&mut ctx, &mem.view(), fd).unwrap();
+
+        // A file: its rights narrowed to a regular file's, nothing inherited.
+        let fd = open_untyped(&mut ctx, &mut mem, 3, "f");
+        let want = (filetype::REGULAR_FILE, REGULAR_FILE_BASE & READ_ONLY, 0);
+        assert_eq!(fdstat(&mut ctx, &mut mem, fd), want);
+        let view = mem.view();
+        // An iovec (4100 len 5) at 4000; read into 4100.
+        view.write_u32(4000, 4100).unwrap();
+        view.write_u32(4004, 5).unwrap();
+        crate::syscalls::fd::fd_read(&mut ctx, &view, fd, 4000, 1, 4010).unwrap();
+        assert_eq!(&mem.bytes()[4100..4105], b"hello");
+
+        // A directory opened without O_DIRECTORY (and through a symlink): it becomes a
+        // directory fd on first use, whichever call comes first.
+        let want = (
+            filetype::DIRECTORY,
+            DIRECTORY_BASE & READ_ONLY,
+            DIRECTORY_INHERITING & READ_ONLY,
+        );
+        let d1 = open_untyped(&mut ctx, &mut mem, 3, "d");
+        let inner = open_untyped(&mut ctx, &mut mem, d1, "inner");
+        assert_eq!(fdstat(&mut ctx, &mut mem, d1), want);
+        assert_eq!(fdstat(&mut ctx, &mut mem, inner).0, filetype::REGULAR_FILE);
+
+        let d2 = open_untyped(&mut ctx, &mut mem, 3, "ld");
+        let view = mem.view();
+        assert_eq!(
+            crate::syscalls::fd::fd_read(&mut ctx, &view, d2, 4000, 1, 4010),
+            Err(Errno::ENOTCAPABLE),
+            "a directory holds no FD_READ"
+        );
+        assert_eq!(fdstat(&mut ctx, &mut mem, d2), want);
+
+        let d3 = open_untyped(&mut ctx, &mut mem, 3, "d");
+        let names = list_all_fd(&mut ctx, d3);
+        assert!(names.iter().any(|n| n == "inner"), "{names:?}");
+
+        // As the target of a rename (the second fd of a two-directory call).
+        let d4 = open_untyped(&mut ctx, &mut mem, 3, "d");
+        mem.bytes_mut()[1000..1001].copy_from_slice(b"f");
+        mem.bytes_mut()[1100..1105].copy_from_slice(b"moved");
+        path_rename(&mut ctx, &mem.view(), 3, 1000, 1, d4, 1100, 5).unwrap();
+        assert_eq!(std::fs::read(tmp.path().join("d/moved")).unwrap(), b"hello");
+        assert_eq!(fdstat(&mut ctx, &mut mem, d4), want);
+
+        // A file as the directory of a path call: refused by the rights a file keeps once
+        // typed (an untyped entry would still hold PATH_FILESTAT_GET and answer ENOTDIR).
+        let f = open_untyped(&mut ctx, &mut mem, d1, "moved");
+        mem.bytes_mut()[1000..1001].copy_from_slice(b"x");
+        assert_eq!(
+            path_filestat_get(&mut ctx, &mem.view(), f, 0, 1000, 1, 5000),
+            Err(Errno::ENOTCAPABLE)
+        );
+    }
+
+    /// The names fd_readdir lists for `fd`, from cookie 0 in one 4 KiB call.
+    fn list_all_fd(ctx: &mut Ctx, fd: u32) -> Vec<String> {
+        let mut mem = OwnedMemory::new(65536);
+        let view = mem.view();
+        fd_readdir(ctx, &view, fd, BUF, 4096, 0, USED).unwrap();
+        let used = view.read_u32(USED).unwrap();
+        parse(&mem.bytes()[..used as usize])
+            .into_iter()
+            .map(|e| e.2)
+            .collect()
     }
 
     fn host_reads(ctx: &mut Ctx) -> u64 {
