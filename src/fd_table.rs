@@ -171,7 +171,7 @@ impl FdTable {
     fn typed_slot(&mut self, fd: u32) -> Option<&mut FdEntry> {
         let slot = self.slots.get_mut(fd as usize)?;
         if slot.as_ref()?.filetype == UNTYPED {
-            *slot = slot.take().map(FdEntry::typed);
+            type_slot(slot);
         }
         slot.as_mut()
     }
@@ -242,6 +242,13 @@ impl FdTable {
     }
 }
 
+/// The first lookup of an untyped entry, kept out of line: lookups inline only the test.
+#[cold]
+#[inline(never)]
+fn type_slot(slot: &mut Option<FdEntry>) {
+    *slot = slot.take().map(FdEntry::typed);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +285,53 @@ mod tests {
         assert!(t.get(fd, rights::FD_WRITE).is_ok());
         assert_eq!(t.get(fd, rights::FD_SEEK).err(), Some(Errno::ENOTCAPABLE));
         assert_eq!(t.get(99, 0).err(), Some(Errno::EBADF));
+    }
+
+    #[test]
+    fn untyped_entries_are_typed_by_the_first_lookup() {
+        let mut t = FdTable::new();
+        let dev = t
+            .insert(FdEntry::untyped(
+                File::open("/dev/null").unwrap(),
+                rights::ALL,
+                rights::ALL,
+                0,
+            ))
+            .unwrap();
+        let dir = t
+            .insert(FdEntry::untyped(
+                File::open("/").unwrap(),
+                rights::ALL,
+                rights::ALL,
+                0,
+            ))
+            .unwrap();
+        assert!(t.is_untyped(dev) && t.is_untyped(dir));
+        // The rights check is made on the narrowed rights: a character device cannot seek.
+        assert_eq!(t.get(dev, rights::FD_SEEK).err(), Some(Errno::ENOTCAPABLE));
+        let e = t.get(dev, 0).unwrap();
+        assert_eq!(e.filetype, filetype::CHARACTER_DEVICE);
+        assert_eq!((e.rights_base, e.rights_inheriting), (rights::TTY_BASE, 0));
+        // resolve types without a rights check; a directory gets a Dir handle.
+        t.resolve(dir);
+        t.resolve(99);
+        let e = t.peek(dir).unwrap();
+        assert_eq!(e.filetype, filetype::DIRECTORY);
+        assert!(matches!(e.handle, Handle::Dir(_)));
+        assert_eq!(
+            (e.rights_base, e.rights_inheriting),
+            (rights::DIRECTORY_BASE, rights::DIRECTORY_INHERITING)
+        );
+        // Closing an untyped entry never types it.
+        let f = t
+            .insert(FdEntry::untyped(
+                File::open("/dev/null").unwrap(),
+                rights::ALL,
+                0,
+                0,
+            ))
+            .unwrap();
+        assert!(t.remove(f).unwrap().filetype == UNTYPED);
     }
 
     #[test]
