@@ -62,9 +62,7 @@ impl Ctx {
             // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
             // not reported: Node may have made its own stdio non-blocking, and the guest still
             // gets blocking reads and writes.
-            let append = rustix::fs::fcntl_getfl(&file)
-                .map(|f| f.contains(rustix::fs::OFlags::APPEND))
-                .unwrap_or(false);
+            let append = crate::sys::is_append(&file);
             fds.insert(FdEntry {
                 handle: Handle::File(file),
                 filetype: ft,

@@ -25,3 +25,5 @@ pub mod memory;
 pub mod sandbox;
 #[cfg(unix)]
 pub mod syscalls;
+// Calls on one open file, per platform (std/cap-std on Windows): built everywhere.
+pub mod sys;

@@ -258,6 +258,39 @@ impl Errno {
         }
     }
 
+    /// Maps a Windows system error code (`GetLastError`, or a WinSock `WSA*` code, as
+    /// `std::io::Error::raw_os_error` carries them) to the WASI errno; `None` for a code with
+    /// no precise counterpart (the caller then falls back to the error's kind).
+    #[cfg(windows)]
+    pub fn from_windows_error(code: i32) -> Option<Errno> {
+        Some(match code {
+            2 | 3 | 123 => Errno::ENOENT, // FILE_NOT_FOUND, PATH_NOT_FOUND, INVALID_NAME
+            4 => Errno::EMFILE,           // TOO_MANY_OPEN_FILES
+            5 => Errno::EACCES,           // ACCESS_DENIED
+            6 => Errno::EBADF,            // INVALID_HANDLE
+            8 | 14 => Errno::ENOMEM,      // NOT_ENOUGH_MEMORY, OUTOFMEMORY
+            17 => Errno::EXDEV,           // NOT_SAME_DEVICE
+            19 => Errno::EROFS,           // WRITE_PROTECT
+            32 | 33 => Errno::EBUSY,      // SHARING_VIOLATION, LOCK_VIOLATION
+            39 | 112 => Errno::ENOSPC,    // HANDLE_DISK_FULL, DISK_FULL
+            50 => Errno::ENOTSUP,         // NOT_SUPPORTED
+            80 | 183 => Errno::EEXIST,    // FILE_EXISTS, ALREADY_EXISTS
+            87 | 131 => Errno::EINVAL,    // INVALID_PARAMETER, NEGATIVE_SEEK
+            109 | 232 => Errno::EPIPE,    // BROKEN_PIPE, NO_DATA
+            145 => Errno::ENOTEMPTY,      // DIR_NOT_EMPTY
+            206 => Errno::ENAMETOOLONG,   // FILENAME_EXCED_RANGE
+            267 => Errno::ENOTDIR,        // DIRECTORY (the name is not a directory)
+            1314 => Errno::EPERM,         // PRIVILEGE_NOT_HELD (e.g. creating a symlink)
+            1921 => Errno::ELOOP,         // CANT_RESOLVE_FILENAME (symlink loop)
+            10004 => Errno::EINTR,        // WSAEINTR
+            10035 => Errno::EAGAIN,       // WSAEWOULDBLOCK
+            10038 => Errno::ENOTSOCK,     // WSAENOTSOCK
+            10054 => Errno::ECONNRESET,   // WSAECONNRESET
+            10057 => Errno::ENOTCONN,     // WSAENOTCONN
+            _ => return None,
+        })
+    }
+
     /// The errno left by the last failed libc call on this thread.
     #[cfg(unix)]
     pub fn last_os_error() -> Errno {
@@ -271,6 +304,10 @@ impl Errno {
         #[cfg(unix)]
         if let Some(code) = err.raw_os_error() {
             return Errno::from_raw_os_error(code);
+        }
+        #[cfg(windows)]
+        if let Some(e) = err.raw_os_error().and_then(Errno::from_windows_error) {
+            return e;
         }
         use std::io::ErrorKind as K;
         match err.kind() {
@@ -328,5 +365,19 @@ mod tests {
         assert_eq!(Errno::from_raw_os_error(libc::ELOOP), Errno::ELOOP);
         assert_eq!(Errno::from_raw_os_error(libc::EOPNOTSUPP), Errno::ENOTSUP);
         assert_eq!(Errno::from_raw_os_error(99999), Errno::EIO);
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn windows_errors_map() {
+        let io = |code| Errno::from_io(&std::io::Error::from_raw_os_error(code));
+        assert_eq!(io(2), Errno::ENOENT);
+        assert_eq!(io(5), Errno::EACCES);
+        assert_eq!(io(131), Errno::EINVAL);
+        assert_eq!(io(145), Errno::ENOTEMPTY);
+        assert_eq!(io(1314), Errno::EPERM);
+        // An unlisted code falls back to its std error kind, then to EIO.
+        assert_eq!(Errno::from_windows_error(999_999), None);
+        assert_eq!(io(999_999), Errno::EIO);
     }
 }

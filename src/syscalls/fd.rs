@@ -7,12 +7,14 @@
 
 use super::SysResult;
 use crate::abi::layout::{self, Fdstat};
-use crate::abi::{advice, fdflags, fstflags, rights, Errno, Whence};
+use crate::abi::{advice, fdflags, rights, Errno, Whence};
 use crate::ctx::Ctx;
 use crate::fd_table::{FdEntry, Handle};
-use crate::host::{self, errno};
+use crate::host::errno;
 use crate::memory::{io, GuestMemory};
-use rustix::fs::{SeekFrom, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT};
+use crate::sys;
+use rustix::fs::Timestamps;
+use std::io::SeekFrom;
 use std::os::fd::AsFd;
 
 /// The most iovecs one call transfers (Linux's IOV_MAX); a longer table is a short transfer.
@@ -193,7 +195,7 @@ pub fn fd_seek(
         Whence::Cur => SeekFrom::Current(offset),
         Whence::End => SeekFrom::End(offset),
     };
-    let n = rustix::fs::seek(e.handle.as_fd(), pos).map_err(errno)?;
+    let n = sys::seek(e.handle.as_fd(), pos)?;
     mem.write_u64(newoffset, n)
 }
 
@@ -206,7 +208,7 @@ pub fn fd_tell(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, offset: u32) -> SysRes
     if e.rights_base & (rights::FD_TELL | rights::FD_SEEK) == 0 {
         return Err(Errno::ENOTCAPABLE);
     }
-    let n = rustix::fs::tell(e.handle.as_fd()).map_err(errno)?;
+    let n = sys::tell(e.handle.as_fd())?;
     mem.write_u64(offset, n)
 }
 
@@ -243,11 +245,7 @@ pub fn fd_fdstat_set_flags(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, flags: u3
     }
     if e.preopen.is_none() && e.filetype == crate::abi::filetype::REGULAR_FILE {
         // A file the guest opened owns its host description: keep the host flags in step.
-        use rustix::fs::OFlags;
-        let mut host = rustix::fs::fcntl_getfl(e.handle.as_fd()).map_err(errno)?;
-        host.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
-        host.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
-        rustix::fs::fcntl_setfl(e.handle.as_fd(), host).map_err(errno)?;
+        sys::set_file_flags(e.handle.as_fd(), e.flags, flags)?;
     }
     // Stdio and other shared descriptions are not changed on the host (that would change the
     // Node process's own stdio); NONBLOCK is honoured by the read/write path instead.
@@ -276,8 +274,7 @@ pub fn fd_filestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> S
     let version = ctx.version;
     mem.range(buf, version.filestat_size() as u64)?;
     let e = ctx.fds.get(fd, rights::FD_FILESTAT_GET)?;
-    let st = rustix::fs::fstat(e.handle.as_fd()).map_err(errno)?;
-    let (bytes, n) = host::filestat_from_stat(&st, e.filetype).encode(version);
+    let (bytes, n) = sys::filestat(e.handle.as_fd(), e.filetype)?.encode(version);
     mem.write_bytes(buf, &bytes[..n])
 }
 
@@ -287,36 +284,13 @@ pub fn fd_filestat_set_size(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, size: u6
         return Err(Errno::EINVAL);
     }
     let f = e.file()?;
-    rustix::fs::ftruncate(f, size).map_err(errno)
+    sys::set_size(f, size)
 }
 
 /// Turns WASI `(atim, mtim, fst_flags)` into host timestamps (`UTIME_OMIT` / `UTIME_NOW`).
 pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<Timestamps, Errno> {
-    if flags > fstflags::ALL as u32 {
-        return Err(Errno::EINVAL);
-    }
-    let flags = flags as u16;
-    let one = |set: u16, now: u16, t: u64| -> Result<Timespec, Errno> {
-        match (flags & set != 0, flags & now != 0) {
-            (true, true) => Err(Errno::EINVAL),
-            (false, true) => Ok(Timespec {
-                tv_sec: 0,
-                tv_nsec: UTIME_NOW as _,
-            }),
-            (true, false) => Ok(Timespec {
-                tv_sec: (t / 1_000_000_000) as _,
-                tv_nsec: (t % 1_000_000_000) as _,
-            }),
-            (false, false) => Ok(Timespec {
-                tv_sec: 0,
-                tv_nsec: UTIME_OMIT as _,
-            }),
-        }
-    };
-    Ok(Timestamps {
-        last_access: one(fstflags::ATIM, fstflags::ATIM_NOW, atim)?,
-        last_modification: one(fstflags::MTIM, fstflags::MTIM_NOW, mtim)?,
-    })
+    let (a, m) = sys::times(atim, mtim, flags)?;
+    Ok(sys::timestamps(a, m))
 }
 
 pub fn fd_filestat_set_times(
@@ -327,9 +301,9 @@ pub fn fd_filestat_set_times(
     mtim: u64,
     flags: u32,
 ) -> SysResult {
-    let ts = timestamps(atim, mtim, flags)?;
+    let (a, m) = sys::times(atim, mtim, flags)?;
     let e = ctx.fds.get(fd, rights::FD_FILESTAT_SET_TIMES)?;
-    rustix::fs::futimens(e.handle.as_fd(), &ts).map_err(errno)
+    sys::set_times(e.handle.as_fd(), a, m)
 }
 
 pub fn fd_advise(
@@ -358,26 +332,7 @@ pub fn fd_advise(
     if !e.seekable() {
         return Err(Errno::ESPIPE);
     }
-    let len = std::num::NonZeroU64::new(len);
-    #[cfg(not(target_vendor = "apple"))]
-    {
-        use rustix::fs::Advice;
-        let a = match adv {
-            advice::NORMAL => Advice::Normal,
-            advice::SEQUENTIAL => Advice::Sequential,
-            advice::RANDOM => Advice::Random,
-            advice::WILLNEED => Advice::WillNeed,
-            advice::DONTNEED => Advice::DontNeed,
-            _ => Advice::NoReuse,
-        };
-        rustix::fs::fadvise(e.handle.as_fd(), offset, len, a).map_err(errno)
-    }
-    // macOS has no posix_fadvise; advice is only a hint, so it is accepted and dropped.
-    #[cfg(target_vendor = "apple")]
-    {
-        let _ = (offset, len, adv);
-        Ok(())
-    }
+    sys::advise(e.handle.as_fd(), offset, len, adv)
 }
 
 pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len: u64) -> SysResult {
@@ -390,40 +345,17 @@ pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len:
     {
         return Err(Errno::EINVAL);
     }
-    #[cfg(not(target_vendor = "apple"))]
-    return rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len)
-        .map_err(errno);
-    // macOS: rustix's fallocate preallocates and then ftruncates to offset + len, which would
-    // shrink a longer file; fd_allocate never shrinks, so only a growing request reaches it
-    // (and a filesystem without F_PREALLOCATE still gets the size).
-    #[cfg(target_vendor = "apple")]
-    {
-        let end = offset + len;
-        let size = rustix::fs::fstat(f).map_err(errno)?.st_size as u64;
-        if end <= size {
-            return Ok(());
-        }
-        match rustix::fs::fallocate(f, rustix::fs::FallocateFlags::empty(), offset, len) {
-            Err(rustix::io::Errno::NOTSUP | rustix::io::Errno::INVAL) => {
-                rustix::fs::ftruncate(f, end).map_err(errno)
-            }
-            r => r.map_err(errno),
-        }
-    }
+    sys::allocate(f, offset, len)
 }
 
 pub fn fd_datasync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_DATASYNC)?;
-    #[cfg(not(target_vendor = "apple"))]
-    return rustix::fs::fdatasync(e.handle.as_fd()).map_err(errno);
-    // macOS has no fdatasync(2) in its SDK; fsync does at least as much.
-    #[cfg(target_vendor = "apple")]
-    return rustix::fs::fsync(e.handle.as_fd()).map_err(errno);
+    sys::datasync(e.handle.as_fd())
 }
 
 pub fn fd_sync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_SYNC)?;
-    rustix::fs::fsync(e.handle.as_fd()).map_err(errno)
+    sys::sync(e.handle.as_fd())
 }
 
 pub fn fd_prestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> SysResult {

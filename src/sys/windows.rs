@@ -1,0 +1,125 @@
+//! The Windows side of [`crate::sys`], through std and cap-std on the file's handle (borrowed
+//! as a `File` view, never closed here). Differences from POSIX, each answered honestly:
+//! - `ctim` is the last write time: std exposes no change time on Windows.
+//! - Setting times needs `FILE_WRITE_ATTRIBUTES` on the handle; a read-only handle gets the
+//!   host's access error.
+//! - Advice is a hint with no Windows equivalent: accepted and dropped.
+//! - `allocate` grows the file with `SetEndOfFile` (the file's length, not a reservation).
+//! - Append mode is chosen when a handle is opened and cannot be switched later: changing
+//!   APPEND through `fd_fdstat_set_flags` is ENOTSUP; NONBLOCK has no meaning for a file
+//!   handle and only changes the guest-visible flag.
+
+use super::Time;
+use crate::abi::{fdflags, layout::Filestat, Errno};
+use cap_std::io_lifetimes::AsFilelike;
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+fn err(e: std::io::Error) -> Errno {
+    Errno::from_io(&e)
+}
+
+fn ns(t: std::io::Result<SystemTime>) -> u64 {
+    t.ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The handle's metadata (`GetFileInformationByHandle`) as a WASI filestat of filetype `ft`.
+pub fn filestat(f: impl AsFilelike, ft: u8) -> Result<Filestat, Errno> {
+    use cap_fs_ext::MetadataExt;
+    let file = f.as_filelike_view::<File>();
+    // Built from the open file, so the volume serial number, file index and link count
+    // (dev, ino, nlink) are all filled in.
+    let m = cap_primitives::fs::Metadata::from_file(&file).map_err(err)?;
+    let std = file.metadata().map_err(err)?;
+    Ok(Filestat {
+        dev: m.dev(),
+        ino: m.ino(),
+        filetype: ft,
+        nlink: m.nlink(),
+        size: std.len(),
+        atim: ns(std.accessed()),
+        mtim: ns(std.modified()),
+        ctim: ns(std.modified()),
+    })
+}
+
+/// `SetFilePointerEx`: the new offset.
+pub fn seek(f: impl AsFilelike, pos: SeekFrom) -> Result<u64, Errno> {
+    let file = f.as_filelike_view::<File>();
+    (&*file).seek(pos).map_err(err)
+}
+
+/// The current offset.
+pub fn tell(f: impl AsFilelike) -> Result<u64, Errno> {
+    seek(f, SeekFrom::Current(0))
+}
+
+/// `SetEndOfFile` at `size`.
+pub fn set_size(f: impl AsFilelike, size: u64) -> Result<(), Errno> {
+    f.as_filelike_view::<File>().set_len(size).map_err(err)
+}
+
+/// `SetFileTime`; an omitted time is left as it is, `Now` is the system clock now.
+pub fn set_times(f: impl AsFilelike, atim: Time, mtim: Time) -> Result<(), Errno> {
+    let at = |t: Time| match t {
+        Time::Omit => None,
+        Time::Now => Some(SystemTime::now()),
+        Time::At(ns) => Some(UNIX_EPOCH + Duration::from_nanos(ns)),
+    };
+    let mut times = std::fs::FileTimes::new();
+    if let Some(t) = at(atim) {
+        times = times.set_accessed(t);
+    }
+    if let Some(t) = at(mtim) {
+        times = times.set_modified(t);
+    }
+    if atim == Time::Omit && mtim == Time::Omit {
+        return Ok(());
+    }
+    f.as_filelike_view::<File>().set_times(times).map_err(err)
+}
+
+/// `FlushFileBuffers`.
+pub fn sync(f: impl AsFilelike) -> Result<(), Errno> {
+    f.as_filelike_view::<File>().sync_all().map_err(err)
+}
+
+/// `FlushFileBuffers` (Windows has no data-only flush).
+pub fn datasync(f: impl AsFilelike) -> Result<(), Errno> {
+    f.as_filelike_view::<File>().sync_data().map_err(err)
+}
+
+/// Advice is a hint with no Windows equivalent: accepted, nothing done.
+pub fn advise(f: impl AsFilelike, offset: u64, len: u64, adv: u8) -> Result<(), Errno> {
+    let _ = (f, offset, len, adv);
+    Ok(())
+}
+
+/// Grows the file to `offset + len` if it is shorter (never shrinks).
+pub fn allocate(f: impl AsFilelike, offset: u64, len: u64) -> Result<(), Errno> {
+    let file = f.as_filelike_view::<File>();
+    let end = offset.checked_add(len).ok_or(Errno::EFBIG)?;
+    if file.metadata().map_err(err)?.len() < end {
+        file.set_len(end).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Whether the handle appends. Windows fixes this at open time and std cannot ask a handle
+/// for it, so this is false; the caller records APPEND when it opens the file itself.
+pub fn is_append(f: impl AsFilelike) -> bool {
+    let _ = f;
+    false
+}
+
+/// APPEND cannot be switched on an open handle (ENOTSUP); NONBLOCK needs no host change.
+pub fn set_file_flags(f: impl AsFilelike, old: u16, new: u16) -> Result<(), Errno> {
+    let _ = f;
+    if (old ^ new) & fdflags::APPEND != 0 {
+        return Err(Errno::ENOTSUP);
+    }
+    Ok(())
+}
