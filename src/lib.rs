@@ -19,7 +19,7 @@ pub mod ctx;
 pub mod fd_table;
 #[cfg(unix)]
 pub mod host;
-#[cfg(unix)]
+// Guest memory and its host I/O (readv/pread on Unix, ReadFile/WriteFile on Windows).
 pub mod memory;
 #[cfg(unix)]
 pub mod sandbox;

@@ -389,6 +389,124 @@ pub mod io {
     }
 }
 
+/// Host I/O between a Windows file handle and guest buffers: `ReadFile` / `WriteFile` with the
+/// guest buffer's raw address, so, as on Unix, no Rust reference to guest memory exists.
+/// Windows has no readv/writev for file handles: the buffers are transferred one after the
+/// other and a short transfer ends the call (what readv reports too). A positioned transfer
+/// (`fd_pread` / `fd_pwrite`) passes its offset in an OVERLAPPED, which on a synchronous
+/// handle also moves the file position; the position is put back, as pread leaves it alone.
+/// A read from a pipe whose writer is gone is end of file (0 bytes), as on POSIX.
+#[cfg(windows)]
+pub mod io {
+    use super::IoVec;
+    use crate::abi::Errno;
+    use cap_std::io_lifetimes::AsFilelike;
+    use std::io::Seek;
+    use std::os::windows::io::{AsRawHandle, BorrowedHandle};
+    use windows_sys::Win32::Storage::FileSystem::{ReadFile, WriteFile};
+    use windows_sys::Win32::System::IO::OVERLAPPED;
+
+    /// ERROR_BROKEN_PIPE: the other end of a pipe is closed.
+    const BROKEN_PIPE: i32 = 109;
+    /// ERROR_HANDLE_EOF: a positioned read at or past the end.
+    const HANDLE_EOF: i32 = 38;
+
+    fn at(offset: u64) -> OVERLAPPED {
+        let mut o = OVERLAPPED::default();
+        o.Anonymous.Anonymous.Offset = offset as u32;
+        o.Anonymous.Anonymous.OffsetHigh = (offset >> 32) as u32;
+        o
+    }
+
+    /// One ReadFile or WriteFile of `v` (at most 4 GiB - 1 bytes: a shorter transfer).
+    fn one(
+        h: BorrowedHandle<'_>,
+        v: &IoVec,
+        offset: Option<u64>,
+        write: bool,
+    ) -> Result<usize, Errno> {
+        let len = u32::try_from(v.len).unwrap_or(u32::MAX);
+        let mut done = 0u32;
+        let mut o = offset.map(at);
+        let op = o
+            .as_mut()
+            .map_or(std::ptr::null_mut(), |o| o as *mut OVERLAPPED);
+        let ok = if write {
+            // SAFETY: `v` was checked by `GuestMemory::iovecs` to lie inside guest memory,
+            // which stays mapped for the duration of the call; `done` and `o` outlive it.
+            unsafe { WriteFile(h.as_raw_handle(), v.base, len, &mut done, op) }
+        } else {
+            // SAFETY: as above.
+            unsafe { ReadFile(h.as_raw_handle(), v.base, len, &mut done, op) }
+        };
+        if ok != 0 {
+            return Ok(done as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(BROKEN_PIPE | HANDLE_EOF) if !write => Ok(0),
+            _ => Err(Errno::from_io(&e)),
+        }
+    }
+
+    fn transfer(
+        h: BorrowedHandle<'_>,
+        iovs: &[IoVec],
+        offset: Option<u64>,
+        write: bool,
+    ) -> Result<usize, Errno> {
+        let file = h.as_filelike_view::<std::fs::File>();
+        let saved = match offset {
+            Some(_) => Some((&*file).stream_position().map_err(Errno::from)?),
+            None => None,
+        };
+        let mut total = 0usize;
+        let mut result = Ok(());
+        for v in iovs {
+            match one(h, v, offset.map(|o| o + total as u64), write) {
+                Ok(n) => {
+                    total += n;
+                    if n < v.len {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Some(pos) = saved {
+            (&*file)
+                .seek(std::io::SeekFrom::Start(pos))
+                .map_err(Errno::from)?;
+        }
+        match result {
+            // Bytes already moved are reported; the error would come again on the next call.
+            Err(e) if total == 0 => Err(e),
+            _ => Ok(total),
+        }
+    }
+
+    /// `ReadFile` into guest buffers (at `offset` without moving the position, if given).
+    pub fn read(
+        h: BorrowedHandle<'_>,
+        iovs: &[IoVec],
+        offset: Option<u64>,
+    ) -> Result<usize, Errno> {
+        transfer(h, iovs, offset, false)
+    }
+
+    /// `WriteFile` from guest buffers (at `offset` without moving the position, if given).
+    pub fn write(
+        h: BorrowedHandle<'_>,
+        iovs: &[IoVec],
+        offset: Option<u64>,
+    ) -> Result<usize, Errno> {
+        transfer(h, iovs, offset, true)
+    }
+}
+
 /// A guest memory image owned by the host, for tests and fuzzing without Node.
 pub struct OwnedMemory {
     bytes: Vec<u8>,
@@ -512,6 +630,79 @@ mod tests {
         let mut v = vec![iov(10), iov(10)];
         limit_total(&mut v, 100);
         assert_eq!(v.len(), 2);
+    }
+
+    /// The host side of `memory::io` for a std file: its fd on Unix, its handle on Windows.
+    #[cfg(unix)]
+    fn host(f: &std::fs::File) -> std::os::fd::BorrowedFd<'_> {
+        std::os::fd::AsFd::as_fd(f)
+    }
+    #[cfg(windows)]
+    fn host(f: &std::fs::File) -> std::os::windows::io::BorrowedHandle<'_> {
+        std::os::windows::io::AsHandle::as_handle(f)
+    }
+
+    #[test]
+    fn io_moves_bytes_between_files_and_guest_buffers() {
+        use std::io::{Seek, SeekFrom};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        let mut m = OwnedMemory::new(512);
+        let g = m.view();
+        // An iovec table at 0 (8 bytes per entry) pointing at buffers from 256 on.
+        let iovs = |list: &[(u32, u32)]| {
+            for (i, (at, len)) in list.iter().enumerate() {
+                g.write_u32(i as u32 * 8, *at).unwrap();
+                g.write_u32(i as u32 * 8 + 4, *len).unwrap();
+            }
+            g.iovecs(0, list.len() as u32, 1024).unwrap()
+        };
+        g.write_bytes(256, b"hello").unwrap();
+        g.write_bytes(300, b" world").unwrap();
+        assert_eq!(
+            io::write(host(&f), &iovs(&[(256, 5), (300, 6)]), None).unwrap(),
+            11
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello world");
+        // A positioned write and read leave the position where it was (11).
+        assert_eq!(
+            io::write(host(&f), &iovs(&[(300, 6)]), Some(20)).unwrap(),
+            6
+        );
+        assert_eq!(f.stream_position().unwrap(), 11);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"hello world\0\0\0\0\0\0\0\0\0 world"
+        );
+        assert_eq!(io::read(host(&f), &iovs(&[(400, 8)]), Some(17)).unwrap(), 8);
+        assert_eq!(g.read_bytes(400, 8).unwrap(), b"\0\0\0 worl");
+        assert_eq!(f.stream_position().unwrap(), 11);
+        // At the end of the file a read moves nothing, positioned or not.
+        assert_eq!(
+            io::read(host(&f), &iovs(&[(400, 8)]), Some(100)).unwrap(),
+            0
+        );
+        f.seek(SeekFrom::End(0)).unwrap();
+        assert_eq!(io::read(host(&f), &iovs(&[(400, 8)]), None).unwrap(), 0);
+        // Two buffers are filled in order; a short first one ends the transfer.
+        f.seek(SeekFrom::Start(0)).unwrap();
+        assert_eq!(
+            io::read(host(&f), &iovs(&[(400, 5), (440, 6)]), None).unwrap(),
+            11
+        );
+        assert_eq!(g.read_bytes(400, 5).unwrap(), b"hello");
+        assert_eq!(g.read_bytes(440, 6).unwrap(), b" world");
+        assert_eq!(f.stream_position().unwrap(), 11);
+        let n = io::read(host(&f), &iovs(&[(400, 8), (440, 4)]), Some(20)).unwrap();
+        assert_eq!(n, 6);
+        assert_eq!(g.read_bytes(400, 6).unwrap(), b" world");
     }
 
     #[test]
