@@ -5,7 +5,8 @@
 //! `unix.rs` makes the POSIX calls through rustix (`fstat`, `lseek`, `ftruncate`, `futimens`,
 //! `fsync`, `posix_fadvise`, `fallocate`, `fcntl`), `windows.rs` the same requests through
 //! std and cap-std (handle metadata, `SetFilePointerEx`, `SetEndOfFile`, `SetFileTime`,
-//! `FlushFileBuffers`). Both take anything file-like (`AsFilelike`: an fd on Unix, a handle
+//! `FlushFileBuffers`). The WASI clocks are here too (`clock_gettime` / `clock_getres` on
+//! Unix; the system time and a monotonic `Instant` on Windows). Both take anything file-like (`AsFilelike`: an fd on Unix, a handle
 //! on Windows) and answer with WASI errnos; where Windows has no equivalent the function says
 //! so in its doc and returns `ENOTSUP` (or accepts a pure hint and does nothing).
 

@@ -150,3 +150,33 @@ fn append_flag() {
     #[cfg(windows)]
     assert_eq!(r, Err(Errno::ENOTSUP));
 }
+
+#[test]
+fn clocks() {
+    use crate::abi::clockid;
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let rt = clock_now(clockid::REALTIME).unwrap();
+    assert!(rt.abs_diff(wall) < 5_000_000_000, "{rt} vs {wall}");
+    let a = clock_now(clockid::MONOTONIC).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let b = clock_now(clockid::MONOTONIC).unwrap();
+    assert!(b >= a + 20_000_000, "{a} then {b}");
+    for id in [clockid::REALTIME, clockid::MONOTONIC] {
+        let r = clock_res(id).unwrap();
+        assert!((1..=1_000_000).contains(&r), "{id}: {r}");
+    }
+    assert_eq!(clock_now(4), Err(Errno::EINVAL));
+    assert_eq!(clock_res(4), Err(Errno::EINVAL));
+    for id in [clockid::PROCESS_CPUTIME_ID, clockid::THREAD_CPUTIME_ID] {
+        #[cfg(unix)]
+        assert!(clock_res(id).unwrap() >= 1 && clock_now(id).is_ok());
+        #[cfg(windows)]
+        assert_eq!(
+            (clock_now(id), clock_res(id)),
+            (Err(Errno::ENOTSUP), Err(Errno::ENOTSUP))
+        );
+    }
+}

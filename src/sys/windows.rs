@@ -5,6 +5,10 @@
 //!   host's access error.
 //! - Advice is a hint with no Windows equivalent: accepted and dropped.
 //! - `allocate` grows the file with `SetEndOfFile` (the file's length, not a reservation).
+//! - Clocks: realtime is the system time (`GetSystemTimePreciseAsFileTime`, 100 ns units);
+//!   monotonic counts from the first use in this process with std's `Instant` (the
+//!   performance counter). The process and thread CPU-time clocks need `GetProcessTimes` /
+//!   `GetThreadTimes`, raw FFI that this crate keeps out of this layer for now: ENOTSUP.
 //! - Append mode is chosen when a handle is opened and cannot be switched later: changing
 //!   APPEND through `fd_fdstat_set_flags` is ENOTSUP; NONBLOCK has no meaning for a file
 //!   handle and only changes the guest-visible flag.
@@ -122,4 +126,29 @@ pub fn set_file_flags(f: impl AsFilelike, old: u16, new: u16) -> Result<(), Errn
         return Err(Errno::ENOTSUP);
     }
     Ok(())
+}
+
+/// Windows' clock granularity as reported: the 100 ns unit of FILETIME and of the usual
+/// 10 MHz performance counter.
+const TICK_NS: u64 = 100;
+
+/// The current time of WASI clock `id` in nanoseconds (EINVAL for an unknown id, ENOTSUP for
+/// the CPU-time clocks).
+pub fn clock_now(id: u32) -> Result<u64, Errno> {
+    use crate::abi::clockid;
+    match id {
+        clockid::REALTIME => Ok(ns(Ok(SystemTime::now()))),
+        clockid::MONOTONIC => {
+            static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+            let start = *START.get_or_init(std::time::Instant::now);
+            Ok(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX))
+        }
+        clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => Err(Errno::ENOTSUP),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// The resolution of WASI clock `id` in nanoseconds.
+pub fn clock_res(id: u32) -> Result<u64, Errno> {
+    clock_now(id).map(|_| TICK_NS)
 }
