@@ -40,14 +40,21 @@ pub struct Listing {
     checkpoints: Vec<u64>,
     /// Whether the held window reaches the end of the directory.
     at_end: bool,
+    /// Whether the host fd's directory position is still where the open left it (the start):
+    /// the first window read needs no seek. The listing is the only reader of a directory
+    /// fd's position (a directory holds no FD_SEEK, FD_TELL or FD_READ right).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    untouched: bool,
     /// How many entries were read from the host, over the listing's life (for tests).
     pub host_entries_read: u64,
 }
 
 impl Listing {
+    /// The listing of a directory fd nothing has read from yet.
     pub fn new() -> Self {
         Listing {
             checkpoints: vec![0],
+            untouched: true,
             ..Listing::default()
         }
     }
@@ -130,8 +137,11 @@ impl Listing {
         self.entries.clear();
         self.names.clear();
         self.at_end = true;
-        rustix::fs::seek(fd, SeekFrom::Start(self.checkpoints[k as usize]))
-            .map_err(crate::host::errno)?;
+        let start = self.checkpoints[k as usize];
+        if !(self.untouched && start == 0) {
+            rustix::fs::seek(fd, SeekFrom::Start(start)).map_err(crate::host::errno)?;
+        }
+        self.untouched = false;
         // On the stack: a listing held by each of thousands of open directory fds must not
         // keep a getdents buffer alive.
         let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); GETDENTS_BUF];
