@@ -5,7 +5,7 @@
 
 use crate::abi::{filetype, Errno, Version};
 use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
-use crate::host;
+use crate::sys;
 use rand_chacha::ChaCha12Rng;
 use std::fs::File;
 use std::os::fd::OwnedFd;
@@ -57,12 +57,12 @@ impl Ctx {
         let mut fds = FdTable::new();
         for fd in stdio {
             let file = File::from(fd);
-            let ft = host::filetype_of(&file)?;
+            let ft = sys::filetype(&file)?;
             let (base, inheriting) = default_rights(ft);
             // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
             // not reported: Node may have made its own stdio non-blocking, and the guest still
             // gets blocking reads and writes.
-            let append = crate::sys::is_append(&file);
+            let append = sys::is_append(&file);
             fds.insert(FdEntry {
                 handle: Handle::File(file),
                 filetype: ft,
@@ -126,7 +126,7 @@ pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno>
         }
         r => r,
     }
-    .map_err(host::errno)?;
+    .map_err(crate::host::errno)?;
     let dir = cap_std::fs::Dir::from_std_file(File::from(fd));
     Ok(Preopen {
         guest_path: guest_path.to_string(),

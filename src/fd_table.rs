@@ -11,7 +11,7 @@
 //! sees it typed, so no check answers differently.
 
 use crate::abi::{filetype, rights, Errno};
-use crate::host;
+use crate::sys;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -79,7 +79,7 @@ impl FdEntry {
     /// with the rights of an unknown file.
     fn typed(mut self) -> FdEntry {
         let ft = match &self.handle {
-            Handle::File(f) => host::filetype_of(f).unwrap_or(filetype::UNKNOWN),
+            Handle::File(f) => sys::filetype(f).unwrap_or(filetype::UNKNOWN),
             Handle::Dir(_) => filetype::DIRECTORY,
         };
         let (max_base, max_inheriting) = default_rights(ft);

@@ -180,3 +180,31 @@ fn clocks() {
         );
     }
 }
+
+#[test]
+fn filetypes_of_open_files() {
+    let (d, f) = file_with(b"x");
+    assert_eq!(filetype(&f), Ok(filetype::REGULAR_FILE));
+    let dir = cap_std::fs::Dir::open_ambient_dir(d.path(), cap_std::ambient_authority()).unwrap();
+    assert_eq!(filetype(&dir), Ok(filetype::DIRECTORY));
+    #[cfg(unix)]
+    let null = File::open("/dev/null").unwrap();
+    #[cfg(windows)]
+    let null = File::open("NUL").unwrap();
+    assert_eq!(filetype(&null), Ok(filetype::CHARACTER_DEVICE));
+    // A pipe has no WASI filetype of its own.
+    let (r, _w) = std::io::pipe().unwrap();
+    assert_eq!(filetype(&r), Ok(filetype::UNKNOWN));
+}
+
+#[test]
+fn a_file_opened_for_appending_says_so() {
+    let (d, _f) = file_with(b"abc");
+    let f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(d.path().join("f"))
+        .unwrap();
+    assert!(is_append(&f));
+    let (_d2, plain) = file_with(b"abc");
+    assert!(!is_append(&plain));
+}

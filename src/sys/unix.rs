@@ -8,6 +8,11 @@ use cap_std::io_lifetimes::AsFilelike;
 use rustix::fs::{Timespec, Timestamps, UTIME_NOW, UTIME_OMIT};
 use std::io::SeekFrom;
 
+/// The WASI filetype of an open fd (`fstat`; a socket is asked for its type).
+pub fn filetype(f: impl AsFilelike) -> Result<u8, Errno> {
+    host::filetype_of(f.as_fd())
+}
+
 /// `fstat` as a WASI filestat of filetype `ft`.
 pub fn filestat(f: impl AsFilelike, ft: u8) -> Result<Filestat, Errno> {
     let st = rustix::fs::fstat(f.as_fd()).map_err(errno)?;

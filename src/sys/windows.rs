@@ -9,8 +9,8 @@
 //!   monotonic counts from the first use in this process with std's `Instant` (the
 //!   performance counter). The process and thread CPU-time clocks need `GetProcessTimes` /
 //!   `GetThreadTimes`, raw FFI that this crate keeps out of this layer for now: ENOTSUP.
-//! - Append mode is chosen when a handle is opened and cannot be switched later: changing
-//!   APPEND through `fd_fdstat_set_flags` is ENOTSUP; NONBLOCK has no meaning for a file
+//! - Append mode is chosen when a handle is opened (its access mask) and cannot be switched
+//!   later: changing APPEND through `fd_fdstat_set_flags` is ENOTSUP; NONBLOCK has no meaning for a file
 //!   handle and only changes the guest-visible flag.
 
 use super::Time;
@@ -28,6 +28,29 @@ fn ns(t: std::io::Result<SystemTime>) -> u64 {
     t.ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The WASI filetype of an open handle (`GetFileType`, then the metadata for a disk file): a
+/// console or `NUL` is a character device; a pipe (or a socket, which Windows also reports as
+/// a pipe) has no WASI type of its own and is `unknown`, as a FIFO is on POSIX.
+pub fn filetype(f: impl AsFilelike) -> Result<u8, Errno> {
+    use crate::abi::filetype as ft;
+    let file = f.as_filelike_view::<File>();
+    let t = winx::winapi_util::file::typ(&*file).map_err(err)?;
+    if t.is_char() {
+        return Ok(ft::CHARACTER_DEVICE);
+    }
+    if !t.is_disk() {
+        return Ok(ft::UNKNOWN);
+    }
+    let m = file.metadata().map_err(err)?;
+    Ok(if m.is_dir() {
+        ft::DIRECTORY
+    } else if m.is_symlink() {
+        ft::SYMBOLIC_LINK
+    } else {
+        ft::REGULAR_FILE
+    })
 }
 
 /// The handle's metadata (`GetFileInformationByHandle`) as a WASI filestat of filetype `ft`.
@@ -112,11 +135,16 @@ pub fn allocate(f: impl AsFilelike, offset: u64, len: u64) -> Result<(), Errno> 
     Ok(())
 }
 
-/// Whether the handle appends. Windows fixes this at open time and std cannot ask a handle
-/// for it, so this is false; the caller records APPEND when it opens the file itself.
+/// Whether the handle appends: Windows fixes this at open time as an access mask with
+/// `FILE_APPEND_DATA` but not `FILE_WRITE_DATA` (what std's `append(true)` asks for). False
+/// when the mask cannot be read.
 pub fn is_append(f: impl AsFilelike) -> bool {
-    let _ = f;
-    false
+    use winx::file::AccessMode;
+    let file = f.as_filelike_view::<File>();
+    use std::os::windows::io::AsHandle;
+    winx::file::query_access_information(file.as_handle()).is_ok_and(|m| {
+        m.contains(AccessMode::FILE_APPEND_DATA) && !m.contains(AccessMode::FILE_WRITE_DATA)
+    })
 }
 
 /// APPEND cannot be switched on an open handle (ENOTSUP); NONBLOCK needs no host change.
