@@ -8,7 +8,7 @@ const {
   validateFunction, validateUndefined, wasiInitError,
 } = require('./lib/errors.js');
 
-const kHost = Symbol('kHost');
+const kBindMemory = Symbol('kBindMemory');
 const kStarted = Symbol('kStarted');
 const kInstance = Symbol('kInstance');
 const kBindingName = Symbol('kBindingName');
@@ -18,44 +18,22 @@ class ExitSignal {
   constructor(code) { this.code = code; }
 }
 
-// The import functions. Rust makes one set of native templates per Node environment; each gets
-// its JavaScript wrapper from lib/imports.js (a named function with the WASI arity as formal
-// parameter count), made once per template set, and per instance every wrapper is bound to the
-// instance's handle, as node:wasi binds its methods: the functions are "bound <name>" with the
-// arity as length, and each call reaches its instance through the bound receiver. Binding a
-// plain function takes V8's fast path; a native function whose length was redefined would take
-// the slow one (a dictionary-mode copy per function, ~40 µs per instance). The wrapper also makes
-// each call cheaper: wasm calling a Node-API function directly goes through V8's generic C++
-// API-call path, while optimized JS calling it gets V8's inlined API-call trampoline.
-const FunctionPrototypeBind = Function.prototype.call.bind(Function.prototype.bind);
-const wrapImports = require('./lib/imports.js');
-let wrapped = { templates: null, wrappers: null };
+// The import functions. Rust makes one set of native functions per Node environment, plus the
+// argument block they read their arguments from; lib/imports.js wraps them once per environment
+// (makeImports) into a factory that the native createHost calls per instance for its wasiImport
+// (46 "bound <name>" functions with the WASI arities, as node:wasi's) and its memory binder.
+const { importsFactory, SIGNATURES } = require('./lib/imports.js');
 
-function wrappersFor(templates) {
-  const byName = { __proto__: null };
-  for (let i = 0; i < templates.length; i++) byName[templates[i].name] = templates[i];
-  const all = wrapImports(byName);
-  const wrappers = [];
-  for (let i = 0; i < templates.length; i++) {
-    const { name, length } = templates[i];
-    const fn = all[name];
-    if (typeof fn !== 'function' || fn.length !== length) {
-      throw new Error(`wasi-rs: lib/imports.js does not match the native import ${name}/${length}`);
+function makeImports(natives, block) {
+  for (const [name, params] of Object.entries(SIGNATURES)) {
+    if (typeof natives[name] !== 'function' || natives[name].length !== params.length) {
+      throw new Error(`wasi-rs: lib/imports.js does not match the native import ${name}`);
     }
-    wrappers.push(fn);
   }
-  return wrappers;
-}
-
-function bindImports(templates, handle) {
-  if (wrapped.templates !== templates) wrapped = { templates, wrappers: wrappersFor(templates) };
-  const { wrappers } = wrapped;
-  const wasiImport = {};
-  for (let i = 0; i < wrappers.length; i++) {
-    const fn = wrappers[i];
-    wasiImport[fn.name] = FunctionPrototypeBind(fn, handle);
+  if (Object.keys(natives).length !== Object.keys(SIGNATURES).length) {
+    throw new Error('wasi-rs: lib/imports.js does not list every native import');
   }
-  return wasiImport;
+  return importsFactory(natives, block, native.bindMemory);
 }
 
 function exitHook(code, returnOnExit, status) {
@@ -158,11 +136,11 @@ class WASI {
     }
 
     const host = native.createHost(options.version, args, env, preopens,
-      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true, bindImports);
+      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true, makeImports);
     if (typeof host === 'number') throw wasiInitError(host);
     if (returnOnExitError) throw returnOnExitError;
 
-    this[kHost] = host.handle;
+    this[kBindMemory] = host.bind;
     this[kBindingName] = bindingName;
     this[kStarted] = false;
     this[kInstance] = undefined;
@@ -179,12 +157,7 @@ class WASI {
       throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE',
         '"instance.exports.memory" property must be a WebAssembly.Memory object');
     }
-    // An ArrayBuffer is read directly; a SharedArrayBuffer only through a view.
-    const shared = isSharedArrayBuffer(memoryBufferGetter.call(memory));
-    const view = shared
-      ? () => new Uint8Array(memoryBufferGetter.call(memory))
-      : () => memoryBufferGetter.call(memory);
-    native.bindMemory(this[kHost], view(), view, shared);
+    this[kBindMemory](memory, isSharedArrayBuffer(memoryBufferGetter.call(memory)));
     this[kInstance] = instance;
     this[kStarted] = true;
   }

@@ -448,3 +448,10 @@ test('import functions called from JS: proc_exit takes Numbers only; names as no
   t.is(ours.proc_exit.name, 'bound proc_exit');
   t.is(theirs.proc_exit.name, 'bound wasiReturnOnProcExit');
 });
+
+test('lib/imports.js is what scripts/gen-imports.js writes', (t) => {
+  const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'gen-imports.js'), '--check'],
+    { encoding: 'utf8' });
+  t.is(r.stderr, '');
+  t.is(r.status, 0);
+});

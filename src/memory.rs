@@ -6,10 +6,10 @@
 //! hand overlapping buffers, and a shared memory may be written by other threads during a
 //! call. Data moves with raw copies in and out, and host syscalls receive raw pointers.
 //!
-//! The window is taken fresh on every call by the binding, lazily: a `GuestMemory` may start
-//! empty, and when a range does not fit the refresher is asked for the current window (the
-//! first ask is cheap; a later one re-reads `memory.buffer`, for a shared memory grown by
-//! another thread or a buffer detached by growth).
+//! The binding hands in the window that is current for the call (it checks before every call
+//! that the memory's buffer was not replaced by growth). A shared memory may grow on another
+//! thread meanwhile: for it the binding passes a refresher, asked for the current window when
+//! a range does not fit.
 //!
 //! A shared memory (`WebAssembly.Memory({ shared: true })`) may be written by other guest
 //! threads while a syscall copies from it: copies in and out of a shared memory are relaxed

@@ -1,14 +1,24 @@
 //! The only code that knows Node-API. It builds an instance (`createHost`): the Rust `Ctx`,
-//! the 46 import functions as raw callbacks carrying a pointer to the instance, and an
-//! external handle for the JS class; binds guest memory (`bindMemory`); and runs each
-//! syscall with the memory window taken fresh on every call. No panic crosses into Node:
-//! each syscall runs under `catch_unwind` and a panic becomes a thrown JS Error.
+//! a slot in the environment's instance table, an External handle that owns the instance,
+//! and, through lib/imports.js, the instance's 46 import functions; binds guest memory
+//! (`bindMemory`); and runs each syscall. No panic crosses into Node: each syscall runs under
+//! `catch_unwind` and a panic becomes a thrown JS Error.
 //!
-//! Lifetime: the instance is owned by its handle (an External) and released by the
-//! handle's finalizer, so the host fds close when it is garbage collected (or when the
-//! environment, e.g. a Worker, is torn down). The import functions are per-environment
-//! templates bound to the handle (`Function.prototype.bind`, as node:wasi does with its
-//! methods), so each keeps the handle alive and finds the instance through its receiver.
+//! The call path (see imports.rs and lib/imports.js): per Node environment there is one set of
+//! native functions, carrying the environment's `EnvState`, and one argument block (a small
+//! ArrayBuffer). An instance's wrappers write its slot and the arguments into the block and
+//! call the native function with no arguments; it reads them back, and leaves the errno there.
+//!
+//! Guest memory: the instance keeps the window (data pointer, length) of the memory's buffer
+//! it was last handed. For an ordinary memory the wrappers check before every call that this
+//! buffer still has the length it had then (growth detaches it, making its length 0) and hand
+//! over the new one first, so the window is never stale when a syscall runs. A shared memory's
+//! buffer never moves but another thread may grow it: a range past the window asks
+//! JavaScript for a new view once.
+//!
+//! Lifetime: the instance is owned by its handle (an External) and released by the handle's
+//! finalizer, so the host fds close when it is garbage collected (or when the environment,
+//! e.g. a Worker, is torn down). The wrappers of an instance keep its handle alive.
 
 mod imports;
 mod inspect;
@@ -28,20 +38,19 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::rc::Rc;
 
-/// Most arguments any import takes (path_open: 9) plus one, to see extra arguments.
-const MAX_ARGS: usize = 10;
-
 pub(crate) struct Instance {
     ctx: RefCell<Ctx>,
     env: sys::napi_env,
-    /// The memory's current buffer: the ArrayBuffer itself, or for a shared memory a
-    /// Uint8Array over its SharedArrayBuffer (Node-API reads SharedArrayBuffers only through
-    /// views). Null until bound.
-    view: Cell<sys::napi_ref>,
-    /// Whether `view` is a Uint8Array (shared memory) rather than an ArrayBuffer.
+    /// The window of the memory buffer last handed over by `bindMemory`; `None` until bound.
+    window: Cell<Option<(*mut u8, usize)>>,
+    /// Whether the memory is shared (its copies are atomic; its window may grow).
     shared: Cell<bool>,
-    /// Returns a fresh `view` (same kind), called when the old one went stale.
+    /// For a shared memory: returns a Uint8Array over its current buffer (Node-API reads
+    /// SharedArrayBuffers only through views). Null otherwise.
     refresh: Cell<sys::napi_ref>,
+    /// The environment's instance table and this instance's slot in it.
+    slots: Rc<Slots>,
+    slot: Cell<u32>,
     /// `(code, returnOnExit, status) => never`, shared by all instances of a module.
     exit_hook: sys::napi_ref,
     return_on_exit: bool,
@@ -52,7 +61,7 @@ pub(crate) struct Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        for r in [self.view.get(), self.refresh.get(), self.exit_hook] {
+        for r in [self.refresh.get(), self.exit_hook] {
             if !r.is_null() {
                 // SAFETY: the refs were created on `self.env`, which is still alive while its
                 // finalizers run.
@@ -87,6 +96,15 @@ unsafe fn buffer_window(
     (st == sys::Status::napi_ok).then_some((data as *mut u8, len))
 }
 
+/// A window with a null data pointer (a zero-length buffer) as an empty dangling one.
+fn nonnull((p, len): (*mut u8, usize)) -> (*mut u8, usize) {
+    if p.is_null() {
+        (ptr::NonNull::dangling().as_ptr(), 0)
+    } else {
+        (p, len)
+    }
+}
+
 unsafe fn typedarray_window(env: sys::napi_env, view: sys::napi_value) -> Option<(*mut u8, usize)> {
     let mut len = 0usize;
     let mut data = ptr::null_mut();
@@ -106,26 +124,7 @@ unsafe fn typedarray_window(env: sys::napi_env, view: sys::napi_value) -> Option
 }
 
 impl Instance {
-    /// The memory window for this call; `None` when no memory is bound yet.
-    #[inline(always)]
-    fn window(&self, env: sys::napi_env) -> Option<(*mut u8, usize)> {
-        let r = self.view.get();
-        if r.is_null() {
-            return None;
-        }
-        // SAFETY: `r` is a live reference to the kind of buffer `shared` says.
-        let w = unsafe { buffer_window(env, ref_value(env, r), self.shared.get()) };
-        match w {
-            Some((p, len)) if len > 0 && !p.is_null() => Some((p, len)),
-            // Detached by memory.grow() (or a zero-page memory): take the current buffer.
-            _ => Some(
-                self.refresh_window(env)
-                    .unwrap_or((ptr::NonNull::dangling().as_ptr(), 0)),
-            ),
-        }
-    }
-
-    /// Asks JavaScript for a view of the memory's current buffer and keeps it.
+    /// Asks JavaScript for a view of a shared memory's current buffer and keeps its window.
     #[cold]
     fn refresh_window(&self, env: sys::napi_env) -> Option<(*mut u8, usize)> {
         let f = self.refresh.get();
@@ -133,7 +132,8 @@ impl Instance {
             return None;
         }
         // SAFETY: `f` is a live reference to the refresh function; it takes no arguments
-        // and only reads `memory.buffer`.
+        // and only reads `memory.buffer`. The window stays valid while the memory lives:
+        // a shared memory's buffer never moves, and the wrappers hold the memory.
         unsafe {
             let func = ref_value(env, f);
             let mut undefined = ptr::null_mut();
@@ -144,17 +144,8 @@ impl Instance {
             {
                 return None;
             }
-            let w = buffer_window(env, view, self.shared.get())?;
-            let mut new_ref = ptr::null_mut();
-            if sys::napi_create_reference(env, view, 1, &mut new_ref) == sys::Status::napi_ok {
-                let old = self.view.replace(new_ref);
-                if !old.is_null() {
-                    sys::napi_delete_reference(env, old);
-                }
-            }
-            if w.0.is_null() {
-                return Some((ptr::NonNull::dangling().as_ptr(), 0));
-            }
+            let w = nonnull(typedarray_window(env, view)?);
+            self.window.set(Some(w));
             Some(w)
         }
     }
@@ -210,35 +201,39 @@ impl Instance {
         env: sys::napi_env,
         f: impl FnOnce(&mut Ctx, &GuestMemory) -> SysResult,
     ) -> Option<u16> {
-        if self.view.get().is_null() {
+        let Some((base, len)) = self.window.get() else {
             throw_code(
                 env,
                 "ERR_WASI_NOT_STARTED",
                 "wasi.start() has not been called",
             );
             return None;
-        }
-        // The window is fetched on the first guest access (calls that touch no memory pay
-        // nothing); a later miss asks JavaScript for the current buffer once (a shared
-        // memory grown by another thread keeps its old length in a stale view).
-        let misses = Cell::new(0u8);
-        let fetch = || {
-            let n = misses.get();
-            misses.set(n.saturating_add(1));
-            match n {
-                0 => self.window(env),
-                1 => self.refresh_window(env),
-                _ => None,
-            }
         };
-        // SAFETY: every window `fetch` returns is the memory's live buffer for the duration
-        // of this call (no JS runs during a syscall except the refresher, which returns a new
-        // live window); the initial empty window is never dereferenced.
-        let mem = unsafe { GuestMemory::new(ptr::NonNull::dangling().as_ptr(), 0, Some(&fetch)) };
+        // A shared memory grown by another thread: a range past the window asks once for
+        // the current buffer (an ordinary memory's window is current; see the module docs).
+        let asked = Cell::new(false);
+        let refresh = || {
+            if asked.replace(true) {
+                return None;
+            }
+            self.refresh_window(env)
+        };
+        let shared = self.shared.get();
+        // SAFETY: the window is the memory's live buffer for the duration of this call (no
+        // JS runs during a syscall except the refresher, which returns a new live window).
+        let mem = unsafe {
+            GuestMemory::new(
+                base,
+                len,
+                if shared {
+                    Some(&refresh as &dyn Fn() -> Option<(*mut u8, usize)>)
+                } else {
+                    None
+                },
+            )
+        };
         let interrupt = || terminating(env);
-        let mem = mem
-            .with_shared(self.shared.get())
-            .with_interrupt(&interrupt);
+        let mem = mem.with_shared(shared).with_interrupt(&interrupt);
         let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
             // Re-entered from inside a syscall: impossible from wasm, refused from JS.
             return Some(Errno::EBUSY.0);
@@ -310,13 +305,54 @@ fn throw_code(env: sys::napi_env, code: &str, msg: &str) {
     }
 }
 
-unsafe extern "C" fn release_instance(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` is one count of an `Rc<Instance>` handed out by `share`.
-    drop(unsafe { Rc::from_raw(data as *const Instance) });
+/// The environment's instance table: slot -> instance, for the callbacks (lib/imports.js
+/// writes the slot into the argument block). A slot is taken at creation and freed by the
+/// handle's finalizer; instances hold the table by `Rc`, so it outlives them all.
+pub(crate) struct Slots {
+    table: RefCell<Vec<*const Instance>>,
+    free: RefCell<Vec<u32>>,
 }
 
-fn share(inst: &Rc<Instance>) -> *mut c_void {
-    Rc::into_raw(Rc::clone(inst)) as *mut c_void
+impl Slots {
+    fn insert(&self, inst: *const Instance) -> u32 {
+        let mut table = self.table.borrow_mut();
+        match self.free.borrow_mut().pop() {
+            Some(slot) => {
+                table[slot as usize] = inst;
+                slot
+            }
+            None => {
+                table.push(inst);
+                (table.len() - 1) as u32
+            }
+        }
+    }
+
+    fn remove(&self, slot: u32) {
+        if let Some(entry) = self.table.borrow_mut().get_mut(slot as usize) {
+            *entry = ptr::null();
+            self.free.borrow_mut().push(slot);
+        }
+    }
+
+    /// The instance in `slot`, if any.
+    ///
+    /// # Safety
+    /// The caller must not keep the reference past the current callback (the instance
+    /// lives at least as long as the handle of the wrapper making the call).
+    #[inline(always)]
+    unsafe fn get<'a>(&self, slot: u32) -> Option<&'a Instance> {
+        let p = *self.table.borrow().get(slot as usize)?;
+        // SAFETY: non-null entries are live instances (see the type's docs).
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+}
+
+unsafe extern "C" fn release_instance(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is the one count of an `Rc<Instance>` handed out by `create_host`.
+    let inst = unsafe { Rc::from_raw(data as *const Instance) };
+    inst.slots.remove(inst.slot.get());
+    drop(inst);
 }
 
 fn check(st: sys::napi_status) -> Result<()> {
@@ -342,10 +378,10 @@ fn dup_stdio(fd: i32) -> std::result::Result<OwnedFd, Errno> {
     rustix::io::fcntl_dupfd_cloexec(borrowed, 0).map_err(crate::host::errno)
 }
 
-/// Creates an instance. Returns `{ wasiImport, handle }`, or a WASI errno number when the
-/// host refused (a stdio fd not open, a preopen missing or not a directory).
-/// `bind_imports(templates, handle)` returns the wasiImport object: each template bound to
-/// the handle, keyed by its name.
+/// Creates an instance. Returns what lib/imports.js makes for it (`{ wasiImport, bind }`),
+/// or a WASI errno number when the host refused (a stdio fd not open, a preopen missing or
+/// not a directory). `make_imports(natives, block)` (index.js, once per environment)
+/// returns the factory `(slot, handle, unstable) => { wasiImport, bind }`.
 #[napi(js_name = "createHost", catch_unwind)]
 #[allow(clippy::too_many_arguments)]
 pub fn create_host<'env>(
@@ -358,7 +394,7 @@ pub fn create_host<'env>(
     return_on_exit: bool,
     exit_hook: Unknown<'env>,
     trace: Option<bool>,
-    bind_imports: Unknown<'env>,
+    make_imports: Unknown<'env>,
 ) -> Result<Unknown<'env>> {
     let raw_env = env.raw();
     let version = if version == "unstable" {
@@ -393,155 +429,199 @@ pub fn create_host<'env>(
     // SAFETY: `exit_hook` is a live handle; a strong reference keeps the (module-level)
     // hook alive for the instance's lifetime.
     check(unsafe { sys::napi_create_reference(raw_env, exit_hook.raw(), 1, &mut hook_ref) })?;
+    // SAFETY: plain Node-API construction in this call's scope.
+    let state = unsafe { env_state(raw_env)? };
     let inst = Rc::new(Instance {
         ctx: RefCell::new(ctx),
         env: raw_env,
-        view: Cell::new(ptr::null_mut()),
+        window: Cell::new(None),
         shared: Cell::new(false),
         refresh: Cell::new(ptr::null_mut()),
+        slots: Rc::clone(&state.slots),
+        slot: Cell::new(0),
         exit_hook: hook_ref,
         return_on_exit,
         tracing: trace_mode.is_some(),
         trace_mode: trace_mode.unwrap_or(trace::Mode::Node),
     });
+    let slot = state.slots.insert(Rc::as_ptr(&inst));
+    inst.slot.set(slot);
 
     // SAFETY: plain Node-API calls in this call's scope. The handle holds the instance's one
-    // count, released by its finalizer; the import functions are the per-environment
-    // templates bound to the handle by `bind_imports` (index.js), so they keep it alive.
+    // count, released by its finalizer (which also frees the slot); the instance's wrappers
+    // (made by `make_imports`, lib/imports.js) keep the handle alive.
     unsafe {
         let mut handle = ptr::null_mut();
-        check(sys::napi_create_external(
+        let st = sys::napi_create_external(
             raw_env,
-            share(&inst),
+            Rc::into_raw(inst) as *mut c_void,
             Some(release_instance),
             ptr::null_mut(),
             &mut handle,
-        ))?;
-        let templates = templates(raw_env, version)?;
+        );
+        if st != sys::Status::napi_ok {
+            state.slots.remove(slot);
+            return Err(Error::new(Status::from(st), "napi_create_external failed"));
+        }
+        let factory = ref_value(raw_env, state.factory.get());
+        if factory.is_null() {
+            // First instance of this environment: lib/imports.js makes the factory from
+            // the native functions, the argument block and `bindMemory`.
+            let mut undefined = ptr::null_mut();
+            check(sys::napi_get_undefined(raw_env, &mut undefined))?;
+            let argv = [
+                ref_value(raw_env, state.templates),
+                ref_value(raw_env, state.block_ref),
+            ];
+            let mut made = ptr::null_mut();
+            check(sys::napi_call_function(
+                raw_env,
+                undefined,
+                make_imports.raw(),
+                2,
+                argv.as_ptr(),
+                &mut made,
+            ))?;
+            let mut r = ptr::null_mut();
+            check(sys::napi_create_reference(raw_env, made, 1, &mut r))?;
+            state.factory.set(r);
+        }
+        let factory = ref_value(raw_env, state.factory.get());
         let mut undefined = ptr::null_mut();
         check(sys::napi_get_undefined(raw_env, &mut undefined))?;
-        let argv = [templates, handle];
-        let mut imports = ptr::null_mut();
+        let mut slot_value = ptr::null_mut();
+        check(sys::napi_create_uint32(raw_env, slot, &mut slot_value))?;
+        let mut unstable = ptr::null_mut();
+        check(sys::napi_get_boolean(
+            raw_env,
+            version == Version::Unstable,
+            &mut unstable,
+        ))?;
+        let argv = [slot_value, handle, unstable];
+        let mut result = ptr::null_mut();
         check(sys::napi_call_function(
             raw_env,
             undefined,
-            bind_imports.raw(),
-            2,
+            factory,
+            3,
             argv.as_ptr(),
-            &mut imports,
-        ))?;
-        let mut result = ptr::null_mut();
-        check(sys::napi_create_object(raw_env, &mut result))?;
-        check(sys::napi_set_named_property(
-            raw_env,
-            result,
-            c"wasiImport".as_ptr(),
-            imports,
-        ))?;
-        check(sys::napi_set_named_property(
-            raw_env,
-            result,
-            c"handle".as_ptr(),
-            handle,
+            &mut result,
         ))?;
         Ok(Unknown::from_raw_unchecked(raw_env, result))
     }
 }
 
-/// The import functions of one Node environment, made once per WASI version: unbound
-/// templates (no data pointer; each call finds its instance through its receiver, the
-/// instance handle it was bound to). Per instance this leaves 46 `bind`s in JavaScript
-/// instead of 46 native function creations with a finalizer each, which cost ~15 µs and
-/// kept every instance alive for several GC cycles.
-struct Templates {
+/// One Node environment's share of the call path: the native import functions (made once,
+/// each carrying a pointer to this state), the argument block they read, the instance
+/// table, and the per-instance factory lib/imports.js builds from them.
+pub(crate) struct EnvState {
     env: sys::napi_env,
-    preview1: sys::napi_ref,
-    unstable: sys::napi_ref,
+    /// Data of the argument block (`imports::BLOCK_BYTES`), a V8 ArrayBuffer kept alive by
+    /// `block_ref` and never handed to user code, so never detached.
+    pub(crate) block: *mut u8,
+    block_ref: sys::napi_ref,
+    /// `{ name: native function }`.
+    templates: sys::napi_ref,
+    /// `(slot, handle, unstable) => { wasiImport, bind }`, made on the first `createHost`.
+    factory: Cell<sys::napi_ref>,
+    pub(crate) slots: Rc<Slots>,
 }
 
 thread_local! {
-    static TEMPLATES: RefCell<Vec<Templates>> = const { RefCell::new(Vec::new()) };
+    /// Boxed so the address each native function carries stays put.
+    #[allow(clippy::vec_box)]
+    static ENV_STATES: RefCell<Vec<Box<EnvState>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Environment cleanup hook: drops the environment's cached templates.
-unsafe extern "C" fn forget_templates(arg: *mut c_void) {
+/// Environment cleanup hook: drops the environment's state.
+unsafe extern "C" fn forget_env(arg: *mut c_void) {
     let env = arg as sys::napi_env;
-    let gone: Vec<Templates> = TEMPLATES.with(|t| {
+    let gone: Vec<Box<EnvState>> = ENV_STATES.with(|t| {
         let mut t = t.borrow_mut();
         let (gone, keep) = t.drain(..).partition(|e| e.env == env);
         *t = keep;
         gone
     });
     for e in gone {
-        for r in [e.preview1, e.unstable] {
-            // SAFETY: the references were created on `env`, which is being torn down but
-            // still valid while its cleanup hooks run.
-            unsafe { sys::napi_delete_reference(env, r) };
+        for r in [e.block_ref, e.templates, e.factory.get()] {
+            if !r.is_null() {
+                // SAFETY: the references were created on `env`, which is being torn down
+                // but still valid while its cleanup hooks run.
+                unsafe { sys::napi_delete_reference(env, r) };
+            }
         }
     }
 }
 
-/// The template array for `version` in this environment (created on first use).
-unsafe fn templates(env: sys::napi_env, version: Version) -> Result<sys::napi_value> {
-    let cached = TEMPLATES.with(|t| {
+/// This environment's state, made on first use. The reference lives until the
+/// environment's cleanup hook (no callback can run after it).
+unsafe fn env_state<'a>(env: sys::napi_env) -> Result<&'a EnvState> {
+    let found = ENV_STATES.with(|t| {
         t.borrow()
             .iter()
             .find(|e| e.env == env)
-            .map(|e| match version {
-                Version::Unstable => e.unstable,
-                Version::Preview1 => e.preview1,
-            })
+            .map(|e| &**e as *const EnvState)
     });
-    if let Some(r) = cached {
-        // SAFETY: `r` is a live reference on `env` (removed by the cleanup hook).
-        return Ok(unsafe { ref_value(env, r) });
+    if let Some(p) = found {
+        // SAFETY: boxed states are dropped only by the cleanup hook.
+        return Ok(unsafe { &*p });
     }
     // SAFETY: plain Node-API construction in the caller's scope.
     unsafe {
-        let preview1 = make_templates(env, Version::Preview1)?;
-        let unstable = make_templates(env, Version::Unstable)?;
-        let mut p_ref = ptr::null_mut();
-        check(sys::napi_create_reference(env, preview1, 1, &mut p_ref))?;
-        let mut u_ref = ptr::null_mut();
-        check(sys::napi_create_reference(env, unstable, 1, &mut u_ref))?;
+        let mut data = ptr::null_mut();
+        let mut block = ptr::null_mut();
+        check(sys::napi_create_arraybuffer(
+            env,
+            imports::BLOCK_BYTES,
+            &mut data,
+            &mut block,
+        ))?;
+        let mut block_ref = ptr::null_mut();
+        check(sys::napi_create_reference(env, block, 1, &mut block_ref))?;
+        let mut state = Box::new(EnvState {
+            env,
+            block: data as *mut u8,
+            block_ref,
+            templates: ptr::null_mut(),
+            factory: Cell::new(ptr::null_mut()),
+            slots: Rc::new(Slots {
+                table: RefCell::new(Vec::new()),
+                free: RefCell::new(Vec::new()),
+            }),
+        });
+        let templates = make_templates(env, &*state as *const EnvState)?;
+        check(sys::napi_create_reference(
+            env,
+            templates,
+            1,
+            &mut state.templates,
+        ))?;
         check(sys::napi_add_env_cleanup_hook(
             env,
-            Some(forget_templates),
+            Some(forget_env),
             env as *mut c_void,
         ))?;
-        TEMPLATES.with(|t| {
-            t.borrow_mut().push(Templates {
-                env,
-                preview1: p_ref,
-                unstable: u_ref,
-            })
-        });
-        Ok(match version {
-            Version::Unstable => unstable,
-            Version::Preview1 => preview1,
-        })
+        let p = &*state as *const EnvState;
+        ENV_STATES.with(|t| t.borrow_mut().push(state));
+        Ok(&*p)
     }
 }
 
-/// An array of the import functions in node:wasi's order, each with its arity as `length`
-/// (`wasi_unstable` has no sock_accept).
-unsafe fn make_templates(env: sys::napi_env, version: Version) -> Result<sys::napi_value> {
+/// `{ name: function }` for every import in node:wasi's order, each carrying `state` and
+/// with its arity as `length` (lib/imports.js checks both).
+unsafe fn make_templates(env: sys::napi_env, state: *const EnvState) -> Result<sys::napi_value> {
     // SAFETY: plain Node-API construction in the caller's scope.
     unsafe {
-        let mut array = ptr::null_mut();
-        check(sys::napi_create_array(env, &mut array))?;
-        let mut index = 0u32;
+        let mut object = ptr::null_mut();
+        check(sys::napi_create_object(env, &mut object))?;
         for (name, arity, cb) in imports::IMPORTS {
-            if version == Version::Unstable && name == "sock_accept\0" {
-                continue;
-            }
             let mut f = ptr::null_mut();
             check(sys::napi_create_function(
                 env,
                 name.as_ptr().cast(),
                 name.len() as isize - 1,
                 cb,
-                ptr::null_mut(),
+                state as *mut c_void,
                 &mut f,
             ))?;
             let mut len = ptr::null_mut();
@@ -557,27 +637,31 @@ unsafe fn make_templates(env: sys::napi_env, version: Version) -> Result<sys::na
                 data: ptr::null_mut(),
             };
             check(sys::napi_define_properties(env, f, 1, &desc))?;
-            check(sys::napi_set_element(env, array, index, f))?;
-            index += 1;
+            check(sys::napi_set_named_property(
+                env,
+                object,
+                name.as_ptr().cast(),
+                f,
+            ))?;
         }
-        Ok(array)
+        Ok(object)
     }
 }
 
-/// Binds guest memory: `view` is `memory.buffer` (an ArrayBuffer) or, when `shared`, a
-/// Uint8Array over the SharedArrayBuffer; `refresh` returns a new one of the same kind when
-/// the buffer was replaced by growth.
+/// Binds guest memory: `buffer` is the memory's ArrayBuffer or, when `shared`, a Uint8Array
+/// over its SharedArrayBuffer; `refresh` returns a view of a shared memory's current buffer.
+/// Called by lib/imports.js at binding time and whenever growth replaced the buffer.
 #[napi(js_name = "bindMemory", catch_unwind)]
 pub fn bind_memory(
     env: &Env,
     handle: Unknown,
-    view: Unknown,
+    buffer: Unknown,
     refresh: Unknown,
     shared: bool,
 ) -> Result<()> {
     let raw_env = env.raw();
-    // SAFETY: `handle` is the external created by `create_host` (the JS side never hands
-    // anything else); its data is a live instance count.
+    // SAFETY: `handle` is checked to be an External; the only Externals lib/imports.js
+    // holds are instance handles made by `create_host`, whose data is a live instance count.
     unsafe {
         let mut data = ptr::null_mut();
         check(sys::napi_get_value_external(
@@ -586,29 +670,23 @@ pub fn bind_memory(
             &mut data,
         ))?;
         let inst = &*(data as *const Instance);
-        let mut view_ref = ptr::null_mut();
-        check(sys::napi_create_reference(
-            raw_env,
-            view.raw(),
-            1,
-            &mut view_ref,
-        ))?;
+        let window = buffer_window(raw_env, buffer.raw(), shared)
+            .ok_or_else(|| Error::new(Status::InvalidArg, "not a memory buffer"))?;
         let mut refresh_ref = ptr::null_mut();
-        check(sys::napi_create_reference(
-            raw_env,
-            refresh.raw(),
-            1,
-            &mut refresh_ref,
-        ))?;
-        inst.shared.set(shared);
-        for old in [
-            inst.view.replace(view_ref),
-            inst.refresh.replace(refresh_ref),
-        ] {
-            if !old.is_null() {
-                sys::napi_delete_reference(raw_env, old);
-            }
+        if shared {
+            check(sys::napi_create_reference(
+                raw_env,
+                refresh.raw(),
+                1,
+                &mut refresh_ref,
+            ))?;
         }
+        let old = inst.refresh.replace(refresh_ref);
+        if !old.is_null() {
+            sys::napi_delete_reference(raw_env, old);
+        }
+        inst.shared.set(shared);
+        inst.window.set(Some(nonnull(window)));
     }
     Ok(())
 }
