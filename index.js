@@ -54,19 +54,7 @@ function isWasmMemory(value) {
   }
 }
 
-const sabByteLength = typeof SharedArrayBuffer === 'function'
-  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get
-  : null;
-
-function isSharedArrayBuffer(buffer) {
-  if (!sabByteLength) return false;
-  try {
-    sabByteLength.call(buffer);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const { isSharedArrayBuffer } = require('node:util').types;
 
 function noNulBytes(value, name) {
   if (value.includes('\0')) {
