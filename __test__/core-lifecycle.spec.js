@@ -184,7 +184,8 @@ test('a Worker that ends while holding instances releases them; the process stay
           const { WASI } = require(${JSON.stringify(ROOT)});
           const keep = [];
           for (let i = 0; i < 20; i += 1) keep.push(new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } }));
-          if (keep.length !== 20 || require('node:fs').readdirSync(${JSON.stringify(FD_DIR)}).length < 100) process.exit(3);
+          // 20 × two preopens, plus the three stdio duplicates all instances share.
+          if (keep.length !== 20 || require('node:fs').readdirSync(${JSON.stringify(FD_DIR)}).length < 43) process.exit(3);
         \`);
         if (code !== 0) console.log('worker exit ' + code);
         // Worker teardown finishes asynchronously: look again for a while before calling it a leak.
@@ -236,6 +237,68 @@ test('200 instances with two preopens each, dropped and collected, leave no fd o
     const { before, during, after } = JSON.parse(res.stdout);
     t.true(during >= before + 2, `instances hold fds while alive (before ${before}, during ${during})`);
     t.is(after, before, `no fd left open (before ${before}, after ${after})`);
+  } finally {
+    rm(dir);
+  }
+});
+
+test('stdio duplicates are shared: 20,000 live instances hold 3 extra fds, not 60,000', (t) => {
+  const script = `
+    const { WASI } = require(${JSON.stringify(ROOT)});
+    const fs = require('node:fs');
+    const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
+    new WASI({ version: 'preview1' }); // loads the addon and its runtime fds
+    const before = count();
+    const keep = [];
+    for (let i = 0; i < 20000; i += 1) keep.push(new WASI({ version: 'preview1' }));
+    console.log(JSON.stringify({ before, during: count(), kept: keep.length }));`;
+  const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  t.is(res.stderr, '');
+  const { before, during, kept } = JSON.parse(res.stdout);
+  t.is(kept, 20000);
+  t.true(during <= before + 3, `fds before ${before}, with 20,000 instances ${during}`);
+});
+
+test('a stdio fd number reopened on another file gets its own duplicate; the old one keeps its file', (t) => {
+  const dir = tmpdir();
+  try {
+    const script = `
+      const { WASI } = require(${JSON.stringify(ROOT)});
+      const fs = require('node:fs');
+      const path = require('node:path');
+      const write = (wasi, text) => {
+        const mem = new WebAssembly.Memory({ initial: 1 });
+        wasi.initialize({ exports: { memory: mem } });
+        const u8 = new Uint8Array(mem.buffer);
+        const bytes = Buffer.from(text);
+        u8.set(bytes, 64);
+        new Uint32Array(mem.buffer, 0, 2).set([64, bytes.length]);
+        return wasi.wasiImport.fd_write(1, 0, 1, 16);
+      };
+      const a = path.join(${JSON.stringify(dir)}, 'a.txt');
+      const b = path.join(${JSON.stringify(dir)}, 'b.txt');
+      const fdA = fs.openSync(a, 'w');
+      const first = new WASI({ version: 'preview1', stdout: fdA });
+      const second = new WASI({ version: 'preview1', stdout: fdA });
+      fs.closeSync(fdA);
+      const fdB = fs.openSync(b, 'w');
+      if (fdB !== fdA) throw new Error('the fd number was not reused');
+      const third = new WASI({ version: 'preview1', stdout: fdB });
+      // The same file again, reopened on the same number: a new description (offset 0, while
+      // the first one's is past what the first two wrote), so a duplicate of its own.
+      const errnos = [write(first, 'one;'), write(second, 'two;'), write(third, 'three;')];
+      fs.closeSync(fdB);
+      const fdA2 = fs.openSync(a, 'r+');
+      const fourth = new WASI({ version: 'preview1', stdout: fdA2 });
+      errnos.push(write(fourth, 'ONE;'));
+      console.log(JSON.stringify({ errnos, a: fs.readFileSync(a, 'utf8'), b: fs.readFileSync(b, 'utf8') }));`;
+    const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    t.is(res.stderr, '');
+    const out = JSON.parse(res.stdout);
+    t.deepEqual(out.errnos, [0, 0, 0, 0]);
+    // first and second share one description of a.txt; fourth's own description starts at 0.
+    t.is(out.a, 'ONE;two;');
+    t.is(out.b, 'three;');
   } finally {
     rm(dir);
   }

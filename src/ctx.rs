@@ -8,7 +8,7 @@ use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
 use crate::sys;
 use rand_chacha::ChaCha12Rng;
 use std::fs::File;
-use std::os::fd::OwnedFd;
+use std::sync::Arc;
 
 /// A string table as WASI hands it over: NUL-terminated entries back to back.
 #[derive(Default, Debug)]
@@ -46,25 +46,25 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Builds an instance's state. `stdio` are host fds already duplicated for this instance.
+    /// Builds an instance's state. `stdio` are duplicates of the host's stdio fds (shared by
+    /// the instances that name the same host fds; never the host's own fds).
     pub fn new(
         version: Version,
         args: &[String],
         env: &[String],
-        stdio: [OwnedFd; 3],
+        stdio: [Arc<File>; 3],
         preopens: Vec<Preopen>,
     ) -> Result<Ctx, Errno> {
         let mut fds = FdTable::new();
-        for fd in stdio {
-            let file = File::from(fd);
-            let ft = sys::filetype(&file)?;
+        for file in stdio {
+            let ft = sys::filetype(&*file)?;
             let (base, inheriting) = default_rights(ft);
             // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
             // not reported: Node may have made its own stdio non-blocking, and the guest still
             // gets blocking reads and writes.
-            let append = sys::is_append(&file);
+            let append = sys::is_append(&*file);
             fds.insert(FdEntry {
-                handle: Handle::File(file),
+                handle: Handle::Shared(file),
                 filetype: ft,
                 rights_base: base,
                 rights_inheriting: inheriting,

@@ -14,6 +14,7 @@ use crate::abi::{filetype, rights, Errno};
 use crate::sys;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::Arc;
 
 /// The most fds one instance may hold open at once.
 pub const MAX_FDS: usize = 16384;
@@ -22,6 +23,9 @@ pub const MAX_FDS: usize = 16384;
 pub enum Handle {
     /// Any host fd that is not a directory.
     File(File),
+    /// A host fd shared with other instances: the duplicates of the host's stdio, one per
+    /// host fd for all instances (see `binding::stdio_file`), closed with the last user.
+    Shared(Arc<File>),
     /// A directory, opened beneath a preopen (or a preopen itself).
     Dir(DirHandle),
 }
@@ -37,6 +41,7 @@ impl Handle {
     pub fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
             Handle::File(f) => f.as_fd(),
+            Handle::Shared(f) => f.as_fd(),
             Handle::Dir(d) => d.dir.as_fd(),
         }
     }
@@ -80,6 +85,7 @@ impl FdEntry {
     fn typed(mut self) -> FdEntry {
         let ft = match &self.handle {
             Handle::File(f) => sys::filetype(f).unwrap_or(filetype::UNKNOWN),
+            Handle::Shared(f) => sys::filetype(&**f).unwrap_or(filetype::UNKNOWN),
             Handle::Dir(_) => filetype::DIRECTORY,
         };
         let (max_base, max_inheriting) = default_rights(ft);
@@ -108,13 +114,14 @@ impl FdEntry {
     pub fn dir(&mut self) -> Result<&mut DirHandle, Errno> {
         match &mut self.handle {
             Handle::Dir(d) => Ok(d),
-            Handle::File(_) => Err(Errno::ENOTDIR),
+            Handle::File(_) | Handle::Shared(_) => Err(Errno::ENOTDIR),
         }
     }
 
     pub fn file(&self) -> Result<&File, Errno> {
         match &self.handle {
             Handle::File(f) => Ok(f),
+            Handle::Shared(f) => Ok(f),
             Handle::Dir(_) => Err(Errno::EISDIR),
         }
     }

@@ -33,10 +33,12 @@ use napi::sys;
 use napi_derive::napi;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
-use std::os::fd::OwnedFd;
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, Weak};
 
 pub(crate) struct Instance {
     ctx: RefCell<Ctx>,
@@ -366,16 +368,57 @@ fn check(st: sys::napi_status) -> Result<()> {
     }
 }
 
-/// Duplicates a host fd for the instance (close-on-exec), so the guest owns only its copy.
-fn dup_stdio(fd: i32) -> std::result::Result<OwnedFd, Errno> {
-    use std::os::fd::BorrowedFd;
+/// The duplicates of host stdio fds that instances hold: (host fd, the file it named, the
+/// duplicate). Instances naming the same host fd share one duplicate, so constructing many
+/// instances does not cost three fds each until they are collected.
+static STDIO: Mutex<Vec<(i32, FileId, Weak<File>)>> = Mutex::new(Vec::new());
+
+/// (device, inode) of an open fd, and for a regular file the offset of its open file
+/// description.
+type FileId = (u64, u64);
+
+fn file_id(fd: BorrowedFd<'_>) -> std::result::Result<(FileId, Option<u64>), Errno> {
+    let st = rustix::fs::fstat(fd).map_err(crate::host::errno)?;
+    let regular =
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile;
+    let offset = if regular {
+        rustix::fs::tell(fd).ok()
+    } else {
+        None
+    };
+    Ok(((st.st_dev as u64, st.st_ino as u64), offset))
+}
+
+/// A duplicate (close-on-exec) of host fd `fd` for an instance's stdio, so the guest never
+/// holds the Node process's own fd: the one other instances already hold when `fd` still
+/// names the same file (and, for a regular file, a description at the same offset, as the
+/// same description is: a file reopened on that fd number has its own), else a new one.
+/// EBADF when `fd` is not open.
+fn stdio_file(fd: i32) -> std::result::Result<Arc<File>, Errno> {
     if fd < 0 {
         return Err(Errno::EBADF);
     }
-    // SAFETY: the fd number is only borrowed for the duration of the fcntl; an fd that is
-    // not open makes fcntl fail with EBADF, which is reported.
-    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-    rustix::io::fcntl_dupfd_cloexec(borrowed, 0).map_err(crate::host::errno)
+    // SAFETY: the fd number is only borrowed for the fstat/lseek/fcntl calls below; an fd
+    // that is not open makes them fail with EBADF, which is reported.
+    let host = unsafe { BorrowedFd::borrow_raw(fd) };
+    let (id, offset) = file_id(host)?;
+    let mut cache = STDIO.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|(_, _, dup)| dup.strong_count() > 0);
+    let shared = cache
+        .iter()
+        .find(|(n, i, _)| *n == fd && *i == id)
+        .and_then(|(_, _, dup)| dup.upgrade());
+    if let Some(dup) = shared {
+        if offset.is_none() || file_id(dup.as_fd()).ok() == Some((id, offset)) {
+            return Ok(dup);
+        }
+    }
+    let dup = Arc::new(File::from(
+        rustix::io::fcntl_dupfd_cloexec(host, 0).map_err(crate::host::errno)?,
+    ));
+    cache.retain(|(n, _, _)| *n != fd);
+    cache.push((fd, id, Arc::downgrade(&dup)));
+    Ok(dup)
 }
 
 /// Creates an instance. Returns what lib/imports.js makes for it (`{ wasiImport, bind }`),
@@ -403,11 +446,8 @@ pub fn create_host<'env>(
         Version::Preview1
     };
     let built = (|| -> std::result::Result<Ctx, Errno> {
-        let mut fds = Vec::with_capacity(3);
-        for i in 0..3 {
-            fds.push(dup_stdio(stdio.get(i).copied().unwrap_or(i as i32))?);
-        }
-        let stdio: [OwnedFd; 3] = fds.try_into().map_err(|_| Errno::EINVAL)?;
+        let fd = |i: usize| stdio.get(i).copied().unwrap_or(i as i32);
+        let stdio = [stdio_file(fd(0))?, stdio_file(fd(1))?, stdio_file(fd(2))?];
         let mut opened: Vec<Preopen> = Vec::new();
         for pair in preopens.chunks_exact(2) {
             opened.push(open_preopen(&pair[0], &pair[1])?);

@@ -22,6 +22,7 @@ fn devnull() -> OwnedFd {
 fn ctx_with(version: Version, args: &[&str], env: &[&str], stdio: [OwnedFd; 3]) -> Ctx {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let env: Vec<String> = env.iter().map(|s| s.to_string()).collect();
+    let stdio = stdio.map(|fd| std::sync::Arc::new(File::from(fd)));
     Ctx::new(version, &args, &env, stdio, Vec::new()).unwrap()
 }
 

@@ -385,7 +385,7 @@ pub fn fd_prestat_dir_name(
 
 /// Whether an entry is a host socket (for the sock_* family).
 pub fn is_socket(e: &FdEntry) -> bool {
-    matches!(e.handle, Handle::File(_))
+    matches!(e.handle, Handle::File(_) | Handle::Shared(_))
         && matches!(
             e.filetype,
             crate::abi::filetype::SOCKET_STREAM | crate::abi::filetype::SOCKET_DGRAM

@@ -47,7 +47,7 @@ fn dir_in(fds: &FdTable, fd: u32, needed: u64) -> Result<&Dir, Errno> {
     }
     match &e.handle {
         Handle::Dir(d) => Ok(&d.dir),
-        Handle::File(_) => Err(Errno::ENOTDIR),
+        Handle::File(_) | Handle::Shared(_) => Err(Errno::ENOTDIR),
     }
 }
 
@@ -415,7 +415,7 @@ mod tests {
     const USED: u32 = 60000;
 
     fn ctx_for(dir: &std::path::Path) -> Ctx {
-        let null = || std::fs::File::open("/dev/null").unwrap().into();
+        let null = || std::sync::Arc::new(std::fs::File::open("/dev/null").unwrap());
         let pre = open_preopen("/sandbox", dir.to_str().unwrap()).unwrap();
         Ctx::new(
             Version::Preview1,
