@@ -115,6 +115,7 @@ impl Ctx {
 /// real read-only directory descriptor (not `O_PATH`), so `fd_readdir` can list it; a
 /// directory without read permission falls back to `O_PATH` (lookups only), as node:wasi
 /// accepts such a preopen too.
+#[cfg(unix)]
 pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno> {
     use rustix::fs::{Mode, OFlags};
     let flags = OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY;
@@ -128,6 +129,18 @@ pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno>
     }
     .map_err(crate::host::errno)?;
     let dir = cap_std::fs::Dir::from_std_file(File::from(fd));
+    Ok(Preopen {
+        guest_path: guest_path.to_string(),
+        dir,
+    })
+}
+
+/// Opens a preopen's host directory (relative paths against the process cwd) with cap-std,
+/// which opens directories on Windows (backup semantics) as a listable handle.
+#[cfg(windows)]
+pub fn open_preopen(guest_path: &str, host_path: &str) -> Result<Preopen, Errno> {
+    let dir = cap_std::fs::Dir::open_ambient_dir(host_path, cap_std::ambient_authority())
+        .map_err(Errno::from)?;
     Ok(Preopen {
         guest_path: guest_path.to_string(),
         dir,

@@ -13,6 +13,7 @@
 use crate::abi::{filetype, rights, Errno};
 use crate::sys;
 use std::fs::File;
+#[cfg(unix)]
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 
@@ -34,15 +35,41 @@ pub enum Handle {
 pub struct DirHandle {
     pub dir: cap_std::fs::Dir,
     /// The listing read from the host since the last rewind (cookie 0); created on first use.
-    pub listing: Option<Box<crate::sandbox::listing::Listing>>,
+    pub listing: Option<Box<Listing>>,
 }
 
+/// What `fd_readdir` keeps per directory: the POSIX listing (sandbox/listing.rs). Windows has
+/// no `fd_readdir` yet (ENOSYS), so nothing is ever kept there.
+#[cfg(unix)]
+pub type Listing = crate::sandbox::listing::Listing;
+#[cfg(windows)]
+pub enum Listing {}
+
 impl Handle {
+    #[cfg(unix)]
     pub fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
             Handle::File(f) => f.as_fd(),
             Handle::Shared(f) => f.as_fd(),
             Handle::Dir(d) => d.dir.as_fd(),
+        }
+    }
+}
+
+// The host object behind a handle, for `sys` (which takes anything file-like).
+#[cfg(unix)]
+impl AsFd for Handle {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        Handle::as_fd(self)
+    }
+}
+#[cfg(windows)]
+impl std::os::windows::io::AsHandle for Handle {
+    fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
+        match self {
+            Handle::File(f) => f.as_handle(),
+            Handle::Shared(f) => f.as_handle(),
+            Handle::Dir(d) => d.dir.as_handle(),
         }
     }
 }
@@ -260,9 +287,14 @@ fn type_slot(slot: &mut Option<FdEntry>) {
 mod tests {
     use super::*;
 
+    /// The null device, a character device on every host.
+    fn null() -> File {
+        File::open(if cfg!(windows) { "NUL" } else { "/dev/null" }).unwrap()
+    }
+
     fn entry() -> FdEntry {
         FdEntry {
-            handle: Handle::File(File::open("/dev/null").unwrap()),
+            handle: Handle::File(null()),
             filetype: filetype::CHARACTER_DEVICE,
             rights_base: rights::TTY_BASE,
             rights_inheriting: 0,
@@ -298,16 +330,16 @@ mod tests {
     fn untyped_entries_are_typed_by_the_first_lookup() {
         let mut t = FdTable::new();
         let dev = t
-            .insert(FdEntry::untyped(
-                File::open("/dev/null").unwrap(),
-                rights::ALL,
-                rights::ALL,
-                0,
-            ))
+            .insert(FdEntry::untyped(null(), rights::ALL, rights::ALL, 0))
             .unwrap();
         let dir = t
             .insert(FdEntry::untyped(
-                File::open("/").unwrap(),
+                cap_std::fs::Dir::open_ambient_dir(
+                    std::env::temp_dir(),
+                    cap_std::ambient_authority(),
+                )
+                .unwrap()
+                .into_std_file(),
                 rights::ALL,
                 rights::ALL,
                 0,
@@ -331,12 +363,7 @@ mod tests {
         );
         // Closing an untyped entry never types it.
         let f = t
-            .insert(FdEntry::untyped(
-                File::open("/dev/null").unwrap(),
-                rights::ALL,
-                0,
-                0,
-            ))
+            .insert(FdEntry::untyped(null(), rights::ALL, 0, 0))
             .unwrap();
         assert!(t.remove(f).unwrap().filetype == UNTYPED);
     }

@@ -12,10 +12,12 @@ mod binding;
 #[path = "binding/unsupported.rs"]
 mod binding;
 pub mod inspect;
-// The host layer is POSIX (fds, *at calls, readv); Windows builds without it.
-#[cfg(unix)]
+// The host layer. Shared by every platform: the instance state, the fd table, guest memory
+// and the syscalls (their checks, rights and errno order). POSIX-only: `host` (rustix helpers)
+// and `sandbox` (path resolution beneath a preopen with *at calls); on Windows the path calls,
+// sockets and fd polling answer ENOSYS / ENOTSUP for now (see syscalls/mod.rs). `sys` is the
+// per-platform piece under the shared code.
 pub mod ctx;
-#[cfg(unix)]
 pub mod fd_table;
 #[cfg(unix)]
 pub mod host;
@@ -23,7 +25,6 @@ pub mod host;
 pub mod memory;
 #[cfg(unix)]
 pub mod sandbox;
-#[cfg(unix)]
 pub mod syscalls;
 // Calls on one open file, per platform (std/cap-std on Windows): built everywhere.
 pub mod sys;

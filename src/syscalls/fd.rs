@@ -10,11 +10,10 @@ use crate::abi::layout::{self, Fdstat};
 use crate::abi::{advice, fdflags, rights, Errno, Whence};
 use crate::ctx::Ctx;
 use crate::fd_table::{FdEntry, Handle};
-use crate::host::errno;
 use crate::memory::{io, GuestMemory};
 use crate::sys;
-use rustix::fs::Timestamps;
 use std::io::SeekFrom;
+#[cfg(unix)]
 use std::os::fd::AsFd;
 
 /// The most iovecs one call transfers (Linux's IOV_MAX); a longer table is a short transfer.
@@ -35,27 +34,39 @@ pub(crate) fn blocking<T>(
     write: bool,
     mut op: impl FnMut() -> Result<T, Errno>,
 ) -> Result<T, Errno> {
-    let guest_blocking = e.flags & fdflags::NONBLOCK == 0;
-    if guest_blocking && !write && !e.seekable() {
-        super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
-    }
-    if !guest_blocking && !e.seekable() && !ready_now(e.handle.as_fd(), write)? {
-        // The guest asked for non-blocking I/O but the host fd (shared stdio, a socket
-        // handed over) may be blocking: nothing ready means EAGAIN, not a wait.
-        return Err(Errno::EAGAIN);
-    }
-    loop {
-        match op() {
-            Err(Errno::EAGAIN) if guest_blocking => {
-                super::poll::wait_ready(mem, e.handle.as_fd(), write)?
-            }
-            r => return r,
+    #[cfg(unix)]
+    {
+        let guest_blocking = e.flags & fdflags::NONBLOCK == 0;
+        if guest_blocking && !write && !e.seekable() {
+            super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
         }
+        if !guest_blocking && !e.seekable() && !ready_now(e.handle.as_fd(), write)? {
+            // The guest asked for non-blocking I/O but the host fd (shared stdio, a socket
+            // handed over) may be blocking: nothing ready means EAGAIN, not a wait.
+            return Err(Errno::EAGAIN);
+        }
+        loop {
+            match op() {
+                Err(Errno::EAGAIN) if guest_blocking => {
+                    super::poll::wait_ready(mem, e.handle.as_fd(), write)?
+                }
+                r => return r,
+            }
+        }
+    }
+    // Windows has no readiness wait for pipes and consoles: the transfer blocks in the host
+    // (a blocked read cannot be interrupted), and NONBLOCK is not honoured for them.
+    #[cfg(windows)]
+    {
+        let _ = (mem, e, write);
+        op()
     }
 }
 
 /// Whether `fd` is ready for reading (or writing) right now, without waiting.
+#[cfg(unix)]
 pub(crate) fn ready_now(fd: std::os::fd::BorrowedFd<'_>, write: bool) -> Result<bool, Errno> {
+    use crate::host::errno;
     use rustix::event::{PollFd, PollFlags};
     let flags = if write { PollFlags::OUT } else { PollFlags::IN };
     let mut fds = [PollFd::new(&fd, flags)];
@@ -102,11 +113,15 @@ fn transfer(
         return Err(Errno::ENOTCAPABLE);
     }
     let file = e.file()?;
+    #[cfg(unix)]
+    let host = file.as_fd();
+    #[cfg(windows)]
+    let host = std::os::windows::io::AsHandle::as_handle(file);
     let n = blocking(mem, e, write, || {
         if write {
-            io::write(file.as_fd(), &v, offset)
+            io::write(host, &v, offset)
         } else {
-            io::read(file.as_fd(), &v, offset)
+            io::read(host, &v, offset)
         }
     })?;
     mem.write_u32(result, n as u32)
@@ -195,7 +210,7 @@ pub fn fd_seek(
         Whence::Cur => SeekFrom::Current(offset),
         Whence::End => SeekFrom::End(offset),
     };
-    let n = sys::seek(e.handle.as_fd(), pos)?;
+    let n = sys::seek(&e.handle, pos)?;
     mem.write_u64(newoffset, n)
 }
 
@@ -208,7 +223,7 @@ pub fn fd_tell(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, offset: u32) -> SysRes
     if e.rights_base & (rights::FD_TELL | rights::FD_SEEK) == 0 {
         return Err(Errno::ENOTCAPABLE);
     }
-    let n = sys::tell(e.handle.as_fd())?;
+    let n = sys::tell(&e.handle)?;
     mem.write_u64(offset, n)
 }
 
@@ -245,7 +260,7 @@ pub fn fd_fdstat_set_flags(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, flags: u3
     }
     if e.preopen.is_none() && e.filetype == crate::abi::filetype::REGULAR_FILE {
         // A file the guest opened owns its host description: keep the host flags in step.
-        sys::set_file_flags(e.handle.as_fd(), e.flags, flags)?;
+        sys::set_file_flags(&e.handle, e.flags, flags)?;
     }
     // Stdio and other shared descriptions are not changed on the host (that would change the
     // Node process's own stdio); NONBLOCK is honoured by the read/write path instead.
@@ -274,7 +289,7 @@ pub fn fd_filestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> S
     let version = ctx.version;
     mem.range(buf, version.filestat_size() as u64)?;
     let e = ctx.fds.get(fd, rights::FD_FILESTAT_GET)?;
-    let (bytes, n) = sys::filestat(e.handle.as_fd(), e.filetype)?.encode(version);
+    let (bytes, n) = sys::filestat(&e.handle, e.filetype)?.encode(version);
     mem.write_bytes(buf, &bytes[..n])
 }
 
@@ -288,7 +303,8 @@ pub fn fd_filestat_set_size(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, size: u6
 }
 
 /// Turns WASI `(atim, mtim, fst_flags)` into host timestamps (`UTIME_OMIT` / `UTIME_NOW`).
-pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<Timestamps, Errno> {
+#[cfg(unix)]
+pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<rustix::fs::Timestamps, Errno> {
     let (a, m) = sys::times(atim, mtim, flags)?;
     Ok(sys::timestamps(a, m))
 }
@@ -303,7 +319,7 @@ pub fn fd_filestat_set_times(
 ) -> SysResult {
     let (a, m) = sys::times(atim, mtim, flags)?;
     let e = ctx.fds.get(fd, rights::FD_FILESTAT_SET_TIMES)?;
-    sys::set_times(e.handle.as_fd(), a, m)
+    sys::set_times(&e.handle, a, m)
 }
 
 pub fn fd_advise(
@@ -332,7 +348,7 @@ pub fn fd_advise(
     if !e.seekable() {
         return Err(Errno::ESPIPE);
     }
-    sys::advise(e.handle.as_fd(), offset, len, adv)
+    sys::advise(&e.handle, offset, len, adv)
 }
 
 pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len: u64) -> SysResult {
@@ -350,12 +366,12 @@ pub fn fd_allocate(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, offset: u64, len:
 
 pub fn fd_datasync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_DATASYNC)?;
-    sys::datasync(e.handle.as_fd())
+    sys::datasync(&e.handle)
 }
 
 pub fn fd_sync(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32) -> SysResult {
     let e = ctx.fds.get(fd, rights::FD_SYNC)?;
-    sys::sync(e.handle.as_fd())
+    sys::sync(&e.handle)
 }
 
 pub fn fd_prestat_get(ctx: &mut Ctx, mem: &GuestMemory, fd: u32, buf: u32) -> SysResult {

@@ -7,14 +7,32 @@
 //! Worker sleeping in poll_oneoff can be terminated.
 
 use super::SysResult;
+#[cfg(unix)]
+use crate::abi::eventrwflags;
 use crate::abi::layout::{self, Event, Subscription, SubscriptionKind};
-use crate::abi::{eventrwflags, eventtype, filetype, rights, subclockflags, Errno};
+use crate::abi::{eventtype, filetype, rights, subclockflags, Errno};
 use crate::ctx::Ctx;
+#[cfg(unix)]
 use crate::host::errno;
 use crate::memory::{GuestMemory, BLOCK_SLICE};
+#[cfg(unix)]
 use rustix::event::{PollFd, PollFlags};
+#[cfg(unix)]
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
+
+/// The host object an fd subscription is about: an fd on Unix, a handle on Windows.
+#[cfg(unix)]
+type HostRef<'a> = BorrowedFd<'a>;
+#[cfg(windows)]
+type HostRef<'a> = std::os::windows::io::BorrowedHandle<'a>;
+
+fn host_ref(h: &crate::fd_table::Handle) -> HostRef<'_> {
+    #[cfg(unix)]
+    return h.as_fd();
+    #[cfg(windows)]
+    return std::os::windows::io::AsHandle::as_handle(h);
+}
 
 /// The most subscriptions one call may pass.
 pub const MAX_SUBSCRIPTIONS: u32 = 16384;
@@ -29,9 +47,11 @@ fn clock_remaining(id: u32, timeout: u64, flags: u16) -> Result<Duration, Errno>
     Ok(Duration::from_nanos(ns))
 }
 
+// Windows waits on no host object (see poll_oneoff), so this is never built there.
+#[cfg_attr(windows, allow(dead_code))]
 struct FdWait<'a> {
     index: usize,
-    fd: BorrowedFd<'a>,
+    fd: HostRef<'a>,
     write: bool,
 }
 
@@ -62,13 +82,14 @@ pub fn poll_oneoff(
 
     let mut events: Vec<Event> = Vec::new();
     let mut timeout: Option<(Duration, Vec<usize>)> = None;
+    #[cfg_attr(windows, allow(unused_mut))]
     let mut waits: Vec<FdWait> = Vec::new();
     // Regular files and directories never block.
     let mut ready_now: Vec<(usize, u64, u8)> = Vec::new();
 
     let fds = &mut ctx.fds;
     // Collect fd handles first (immutable borrows of distinct entries).
-    let mut fd_info: Vec<Option<Result<(u8, BorrowedFd<'_>), Errno>>> = Vec::new();
+    let mut fd_info: Vec<Option<Result<(u8, HostRef<'_>), Errno>>> = Vec::new();
     // Lookups need &mut for the rights check; resolve errors first, then borrow immutably.
     let mut lookup_err: Vec<Option<Errno>> = vec![None; subs.len()];
     for (i, s) in subs.iter().enumerate() {
@@ -83,7 +104,7 @@ pub fn poll_oneoff(
         let info = match s.kind {
             SubscriptionKind::FdRead(fd) | SubscriptionKind::FdWrite(fd) => match lookup_err[i] {
                 Some(e) => Some(Err(e)),
-                None => fds.peek(fd).map(|e| Ok((e.filetype, e.handle.as_fd()))),
+                None => fds.peek(fd).map(|e| Ok((e.filetype, host_ref(&e.handle)))),
             },
             _ => None,
         };
@@ -123,10 +144,20 @@ pub fn poll_oneoff(
                             let nbytes = if write { 0 } else { readable_bytes(fd) };
                             ready_now.push((i, nbytes, kind));
                         } else {
+                            #[cfg(unix)]
                             waits.push(FdWait {
                                 index: i,
                                 fd,
                                 write,
+                            });
+                            // Windows cannot wait for a pipe or console to become ready
+                            // (no poll for them): the subscription answers ENOTSUP at once.
+                            #[cfg(windows)]
+                            events.push(Event {
+                                userdata: s.userdata,
+                                error: Errno::ENOTSUP.0,
+                                kind,
+                                ..Event::default()
                             });
                         }
                     }
@@ -176,6 +207,7 @@ pub fn poll_oneoff(
             timed_out = true;
         }
     } else {
+        #[cfg(unix)]
         let mut pfds: Vec<PollFd> = waits
             .iter()
             .map(|w| {
@@ -187,39 +219,42 @@ pub fn poll_oneoff(
                 PollFd::new(&w.fd, f)
             })
             .collect();
-        let n = poll_sliced(mem, &mut pfds, wait_for)?;
-        if n == 0 {
-            timed_out = wait_for.is_some();
-        }
-        for (w, p) in waits.iter().zip(&pfds) {
-            let rev = p.revents();
-            if rev.is_empty() {
-                continue;
+        #[cfg(unix)]
+        {
+            let n = poll_sliced(mem, &mut pfds, wait_for)?;
+            if n == 0 {
+                timed_out = wait_for.is_some();
             }
-            let s = &subs[w.index];
-            let kind = if w.write {
-                eventtype::FD_WRITE
-            } else {
-                eventtype::FD_READ
-            };
-            let mut ev = Event {
-                userdata: s.userdata,
-                kind,
-                ..Event::default()
-            };
-            if rev.contains(PollFlags::NVAL) {
-                ev.error = Errno::EBADF.0;
-            } else if rev.contains(PollFlags::ERR) && !rev.contains(PollFlags::HUP) {
-                ev.error = Errno::EIO.0;
-            } else {
-                if rev.contains(PollFlags::HUP) {
-                    ev.flags = eventrwflags::FD_READWRITE_HANGUP;
+            for (w, p) in waits.iter().zip(&pfds) {
+                let rev = p.revents();
+                if rev.is_empty() {
+                    continue;
                 }
-                if !w.write {
-                    ev.nbytes = readable_bytes(w.fd);
+                let s = &subs[w.index];
+                let kind = if w.write {
+                    eventtype::FD_WRITE
+                } else {
+                    eventtype::FD_READ
+                };
+                let mut ev = Event {
+                    userdata: s.userdata,
+                    kind,
+                    ..Event::default()
+                };
+                if rev.contains(PollFlags::NVAL) {
+                    ev.error = Errno::EBADF.0;
+                } else if rev.contains(PollFlags::ERR) && !rev.contains(PollFlags::HUP) {
+                    ev.error = Errno::EIO.0;
+                } else {
+                    if rev.contains(PollFlags::HUP) {
+                        ev.flags = eventrwflags::FD_READWRITE_HANGUP;
+                    }
+                    if !w.write {
+                        ev.nbytes = readable_bytes(w.fd);
+                    }
                 }
+                events.push(ev);
             }
-            events.push(ev);
         }
     }
     if timed_out {
@@ -245,6 +280,7 @@ pub fn poll_oneoff(
     mem.write_u32(nevents, events.len() as u32)
 }
 
+#[cfg(unix)]
 fn readable_bytes(fd: BorrowedFd<'_>) -> u64 {
     if let Ok(st) = rustix::fs::fstat(fd) {
         if rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile {
@@ -253,6 +289,13 @@ fn readable_bytes(fd: BorrowedFd<'_>) -> u64 {
         }
     }
     rustix::io::ioctl_fionread(fd).unwrap_or(0)
+}
+
+/// The bytes left to read in a regular file (size minus position); 0 when unknown.
+#[cfg(windows)]
+fn readable_bytes(h: HostRef<'_>) -> u64 {
+    let size = crate::sys::filestat(h, crate::abi::filetype::REGULAR_FILE).map_or(0, |st| st.size);
+    size.saturating_sub(crate::sys::tell(h).unwrap_or(0))
 }
 
 /// Sleeps for `d` in slices of at most [`BLOCK_SLICE`], giving up with EINTR when the
@@ -271,6 +314,7 @@ fn sleep(mem: &GuestMemory, d: Duration) -> Result<(), Errno> {
     }
 }
 
+#[cfg(unix)]
 fn timespec(d: Duration) -> rustix::time::Timespec {
     rustix::time::Timespec {
         tv_sec: d.as_secs() as _,
@@ -281,6 +325,7 @@ fn timespec(d: Duration) -> rustix::time::Timespec {
 /// Host `poll` on `fds` for at most `wait` (forever when `None`), in slices of at most
 /// [`BLOCK_SLICE`] with the embedder's interrupt check between them (EINTR when it fires).
 /// Returns the number of ready fds (0 when the wait ran out).
+#[cfg(unix)]
 pub fn poll_sliced(
     mem: &GuestMemory,
     fds: &mut [PollFd<'_>],
@@ -317,6 +362,7 @@ pub fn poll_sliced(
 /// Blocks until `fd` is ready for reading (`write == false`) or writing, interruptibly (see
 /// [`poll_sliced`]). Used before blocking host I/O on pipes, terminals and sockets, so a
 /// guest blocked reading stdin inside a Worker can be terminated.
+#[cfg(unix)]
 pub fn wait_ready(mem: &GuestMemory, fd: BorrowedFd<'_>, write: bool) -> Result<(), Errno> {
     let flags = if write { PollFlags::OUT } else { PollFlags::IN };
     let mut fds = [PollFd::new(&fd, flags)];
