@@ -184,8 +184,8 @@ module.exports = [
   },
   {
     id: 'js-import-functions',
-    what: 'Called from JavaScript, node:wasi\'s proc_exit (with returnOnExit) accepts any value and start() returns it unchanged, and its name is `bound wasiReturnOnProcExit`; wasi-rs\'s proc_exit returns EINVAL (28) for a value that is not a Number, like every other import, and is named `bound proc_exit`. Keys, order, arities and the other 45 names are the same.',
-    why: 'From wasm the argument is always an i32, so only hand-made JS calls see it; one rule for every import is simpler, and the name says what the function is.',
+    what: 'Called from JavaScript, node:wasi\'s proc_exit (with returnOnExit) accepts any value and start() returns it unchanged, and its name is `bound wasiReturnOnProcExit`; wasi-rs\'s proc_exit returns EINVAL (28) for a value that is not a Number, like every other import, and is named `bound proc_exit`. Keys, order, arities and the other 45 names are the same. node:wasi\'s import functions are bound functions (`toString()` gives `function () { [native code] }`); wasi-rs\'s are plain functions with the same names and arities, so `toString()` shows their JavaScript.',
+    why: 'From wasm the argument is always an i32, so only hand-made JS calls see it; one rule for every import is simpler, and the name says what the function is. Plain functions are what make a call cheap: wasm calls them directly, and they hand the arguments to Rust through a shared block instead of one Node-API call each.',
   },
   {
     id: 'preopen-host-nul',
