@@ -455,3 +455,10 @@ test('lib/imports.js is what scripts/gen-imports.js writes', (t) => {
   t.is(r.stderr, '');
   t.is(r.status, 0);
 });
+
+test('the native bindMemory refuses anything but an instance handle', (t) => {
+  const native = require('../lib/native.js');
+  for (const handle of [{}, [], () => {}]) {
+    t.throws(() => native.bindMemory(handle, new ArrayBuffer(8), () => {}, false));
+  }
+});

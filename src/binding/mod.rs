@@ -350,6 +350,12 @@ impl Slots {
     }
 }
 
+/// The type tag of instance handles: `bindMemory` accepts no other External.
+static INSTANCE_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x7761_7369_2d72_7331, // "wasi-rs1"
+    upper: 0x696e_7374_616e_6365, // "instance"
+};
+
 unsafe extern "C" fn release_instance(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     // SAFETY: `data` is the one count of an `Rc<Instance>` handed out by `create_host`.
     let inst = unsafe { Rc::from_raw(data as *const Instance) };
@@ -503,6 +509,7 @@ pub fn create_host<'env>(
             state.slots.remove(slot);
             return Err(Error::new(Status::from(st), "napi_create_external failed"));
         }
+        check(sys::napi_type_tag_object(raw_env, handle, &INSTANCE_TAG))?;
         let factory = ref_value(raw_env, state.factory.get());
         if factory.is_null() {
             // First instance of this environment: lib/imports.js makes the factory from
@@ -700,9 +707,22 @@ pub fn bind_memory(
     shared: bool,
 ) -> Result<()> {
     let raw_env = env.raw();
-    // SAFETY: `handle` is checked to be an External; the only Externals lib/imports.js
-    // holds are instance handles made by `create_host`, whose data is a live instance count.
+    // SAFETY: `handle` is checked to carry the instance tag, which only `create_host` puts
+    // on its instance handles, whose data is a live instance count.
     unsafe {
+        let mut tagged = false;
+        check(sys::napi_check_object_type_tag(
+            raw_env,
+            handle.raw(),
+            &INSTANCE_TAG,
+            &mut tagged,
+        ))?;
+        if !tagged {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "not a wasi-rs instance handle",
+            ));
+        }
         let mut data = ptr::null_mut();
         check(sys::napi_get_value_external(
             raw_env,
