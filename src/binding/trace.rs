@@ -79,114 +79,202 @@ pub(crate) fn exit_line(code: u32) {
     emit(&format!("[wasi] proc_exit({code})\n"));
 }
 
+/// How a decoded line shows one argument (the numbers are argument positions).
+#[derive(Clone, Copy)]
+enum Arg {
+    /// A file descriptor: its number.
+    Fd(usize),
+    /// `label=N`, the argument as a u32 (lengths, counts).
+    U32(&'static str, usize),
+    /// `label=N`, the whole 64-bit argument (offsets, sizes, times).
+    U64(&'static str, usize),
+    /// `label=0x…` (rights).
+    Hex(&'static str, usize),
+    /// `label=A|B`: the names of the bits set.
+    Flags(&'static str, usize, &'static [(u32, &'static str)]),
+    /// A guest string: its pointer and length arguments.
+    Str(usize, usize),
+    /// `iovs[n]=N bytes`: the iovec array's pointer and count arguments.
+    Iovs(usize, usize),
+    /// A clock id's name.
+    Clock(usize),
+    /// An advice's name.
+    Advice(usize),
+    /// fd_seek's offset: signed, no label.
+    Offset(usize),
+    /// fd_seek's whence, named as the instance's version numbers it.
+    Whence(usize),
+}
+
+/// What an `ok` line shows after the call: values it wrote, read at its pointer arguments.
+#[derive(Clone, Copy)]
+enum Out {
+    /// `labelN`: the u32 at a pointer argument plus an offset.
+    U32At(&'static str, usize, u32),
+    /// `labelN`: the u64 at a pointer argument.
+    U64At(&'static str, usize),
+    /// Fixed text.
+    Text(&'static str),
+    /// `N unit`: an argument as a u32.
+    Count(usize, &'static str),
+    /// The guest string at a pointer and length argument.
+    Str(usize, usize),
+    /// `REGULAR_FILE, fdflags=APPEND`: the fdstat at a pointer argument.
+    Fdstat(usize),
+    /// `REGULAR_FILE, size=3`: the filestat at a pointer argument (its layout is the
+    /// version's).
+    Filestat(usize),
+    /// path_readlink's text: the buffer argument and the argument pointing at its length.
+    Readlink(usize, usize),
+}
+
+use Arg as A;
+use Out as O;
+
+const FD: &[Arg] = &[A::Fd(0)];
+const FD_PATH: &[Arg] = &[A::Fd(0), A::Str(1, 2)];
+const LOOKUP: Arg = A::Flags("lookupflags", 1, LOOKUPFLAGS);
+
+/// Every call's decoded line: name, arguments, and what an `ok` shows.
+#[rustfmt::skip]
+const CALLS: &[(&str, &[Arg], &[Out])] = &[
+    ("args_get", &[], &[]),
+    ("args_sizes_get", &[], &[O::U32At("argc=", 0, 0), O::U32At("bytes=", 1, 0)]),
+    ("clock_res_get", &[A::Clock(0)], &[O::U64At("resolution=", 1)]),
+    ("clock_time_get", &[A::Clock(0), A::U64("precision", 1)], &[O::U64At("time=", 2)]),
+    ("environ_get", &[], &[]),
+    ("environ_sizes_get", &[], &[O::U32At("count=", 0, 0), O::U32At("bytes=", 1, 0)]),
+    ("fd_advise", &[A::Fd(0), A::U64("offset", 1), A::U64("len", 2), A::Advice(3)], &[]),
+    ("fd_allocate", &[A::Fd(0), A::U64("offset", 1), A::U64("len", 2)], &[]),
+    ("fd_close", FD, &[]),
+    ("fd_datasync", FD, &[]),
+    ("fd_fdstat_get", FD, &[O::Fdstat(1)]),
+    ("fd_fdstat_set_flags", &[A::Fd(0), A::Flags("fdflags", 1, FDFLAGS)], &[]),
+    ("fd_fdstat_set_rights", &[A::Fd(0), A::Hex("base", 1), A::Hex("inheriting", 2)], &[]),
+    ("fd_filestat_get", FD, &[O::Filestat(1)]),
+    ("fd_filestat_set_size", &[A::Fd(0), A::U64("size", 1)], &[]),
+    ("fd_filestat_set_times", &[A::Fd(0), A::U64("atim", 1), A::U64("mtim", 2), A::Flags("fstflags", 3, FSTFLAGS)], &[]),
+    ("fd_pread", &[A::Fd(0), A::Iovs(1, 2), A::U64("offset", 3)], &[O::U32At("read ", 4, 0)]),
+    ("fd_prestat_get", FD, &[O::Text("dir"), O::U32At("name_len=", 1, 4)]),
+    ("fd_prestat_dir_name", &[A::Fd(0), A::U32("len", 2)], &[O::Str(1, 2)]),
+    ("fd_pwrite", &[A::Fd(0), A::Iovs(1, 2), A::U64("offset", 3)], &[O::U32At("wrote ", 4, 0)]),
+    ("fd_read", &[A::Fd(0), A::Iovs(1, 2)], &[O::U32At("read ", 3, 0)]),
+    ("fd_readdir", &[A::Fd(0), A::U32("buf_len", 2), A::U64("cookie", 3)], &[O::U32At("used ", 4, 0)]),
+    ("fd_renumber", &[A::Fd(0), A::Fd(1)], &[]),
+    ("fd_seek", &[A::Fd(0), A::Offset(1), A::Whence(2)], &[O::U64At("offset=", 3)]),
+    ("fd_sync", FD, &[]),
+    ("fd_tell", FD, &[O::U64At("offset=", 1)]),
+    ("fd_write", &[A::Fd(0), A::Iovs(1, 2)], &[O::U32At("wrote ", 3, 0)]),
+    ("path_create_directory", FD_PATH, &[]),
+    ("path_filestat_get", &[A::Fd(0), LOOKUP, A::Str(2, 3)], &[O::Filestat(4)]),
+    ("path_filestat_set_times", &[A::Fd(0), LOOKUP, A::Str(2, 3), A::U64("atim", 4), A::U64("mtim", 5), A::Flags("fstflags", 6, FSTFLAGS)], &[]),
+    ("path_link", &[A::Fd(0), LOOKUP, A::Str(2, 3), A::Fd(4), A::Str(5, 6)], &[]),
+    ("path_open", &[A::Fd(0), LOOKUP, A::Str(2, 3), A::Flags("oflags", 4, OFLAGS), A::Hex("rights", 5), A::Hex("inheriting", 6), A::Flags("fdflags", 7, FDFLAGS)], &[O::U32At("fd=", 8, 0)]),
+    ("path_readlink", &[A::Fd(0), A::Str(1, 2), A::U32("buf_len", 4)], &[O::Readlink(3, 5)]),
+    ("path_remove_directory", FD_PATH, &[]),
+    ("path_rename", &[A::Fd(0), A::Str(1, 2), A::Fd(3), A::Str(4, 5)], &[]),
+    ("path_symlink", &[A::Str(0, 1), A::Fd(2), A::Str(3, 4)], &[]),
+    ("path_unlink_file", FD_PATH, &[]),
+    ("poll_oneoff", &[A::U32("nsubscriptions", 2)], &[O::U32At("events=", 3, 0)]),
+    ("proc_raise", &[A::U32("signal", 0)], &[]),
+    ("random_get", &[A::U32("len", 1)], &[O::Count(1, "bytes")]),
+    ("sched_yield", &[], &[]),
+    ("sock_accept", &[A::Fd(0), A::Flags("flags", 1, FDFLAGS)], &[O::U32At("fd=", 2, 0)]),
+    ("sock_recv", &[A::Fd(0), A::Iovs(1, 2), A::Flags("riflags", 3, RIFLAGS)], &[O::U32At("received ", 4, 0)]),
+    ("sock_send", &[A::Fd(0), A::Iovs(1, 2), A::U32("flags", 3)], &[O::U32At("sent ", 4, 0)]),
+    ("sock_shutdown", &[A::Fd(0), A::Flags("how", 1, SDFLAGS)], &[]),
+];
+
+fn shape(name: &str) -> Option<(&'static [Arg], &'static [Out])> {
+    CALLS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|&(_, args, out)| (args, out))
+}
+
+/// Argument `i` (0 when missing).
+fn arg(a: &[u64], i: usize) -> u64 {
+    a.get(i).copied().unwrap_or(0)
+}
+
+/// Argument `i` as a guest pointer, length or u32 value.
+fn p(a: &[u64], i: usize) -> u32 {
+    arg(a, i) as u32
+}
+
+impl Arg {
+    fn show(self, a: &[u64], mem: &GuestMemory, v: Version) -> String {
+        match self {
+            Arg::Fd(i) => fd(p(a, i)),
+            Arg::U32(label, i) => format!("{label}={}", p(a, i)),
+            Arg::U64(label, i) => format!("{label}={}", arg(a, i)),
+            Arg::Hex(label, i) => format!("{label}={:#x}", arg(a, i)),
+            Arg::Flags(label, i, names) => format!("{label}={}", flags(p(a, i), names)),
+            Arg::Str(ptr, len) => string(mem, p(a, ptr), p(a, len)),
+            Arg::Iovs(ptr, count) => iovs(mem, p(a, ptr), p(a, count)),
+            Arg::Clock(i) => clock(p(a, i)),
+            Arg::Advice(i) => advice_name(p(a, i)),
+            Arg::Offset(i) => format!("{}", arg(a, i) as i64),
+            Arg::Whence(i) => whence(v, p(a, i)),
+        }
+    }
+}
+
+impl Out {
+    fn show(self, a: &[u64], mem: &GuestMemory, v: Version) -> String {
+        match self {
+            Out::U32At(label, i, offset) => {
+                format!("{label}{}", u32_at(mem, p(a, i).wrapping_add(offset)))
+            }
+            Out::U64At(label, i) => format!("{label}{}", u64_at(mem, p(a, i))),
+            Out::Text(text) => text.into(),
+            Out::Count(i, unit) => format!("{} {unit}", p(a, i)),
+            Out::Str(ptr, len) => string(mem, p(a, ptr), p(a, len)),
+            Out::Fdstat(i) => {
+                let ft = mem.read_u8(p(a, i)).map(filetype_name).unwrap_or("?");
+                let fl = mem
+                    .read_u16(p(a, i).wrapping_add(2))
+                    .map(|f| flags(f as u32, FDFLAGS))
+                    .unwrap_or_default();
+                format!("{ft}, fdflags={fl}")
+            }
+            Out::Filestat(i) => {
+                let buf = p(a, i);
+                let size_at = if v == Version::Preview1 { 32 } else { 24 };
+                let ft = mem
+                    .read_u8(buf.wrapping_add(16))
+                    .map(filetype_name)
+                    .unwrap_or("?");
+                format!("{ft}, size={}", u64_at(mem, buf.wrapping_add(size_at)))
+            }
+            Out::Readlink(buf, used) => match mem.read_u32(p(a, used)) {
+                Ok(n) => string(mem, p(a, buf), n),
+                Err(_) => "?".into(),
+            },
+        }
+    }
+}
+
+/// The u32 at a guest pointer, or `?`.
+fn u32_at(mem: &GuestMemory, ptr: u32) -> String {
+    mem.read_u32(ptr)
+        .map(|x| x.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The u64 at a guest pointer, or `?`.
+fn u64_at(mem: &GuestMemory, ptr: u32) -> String {
+    mem.read_u64(ptr)
+        .map(|x| x.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
 /// What a call was asked, read before it runs (it may overwrite its own inputs).
 pub(crate) fn describe_call(name: &str, a: &[u64], mem: &GuestMemory, v: Version) -> String {
     let mut s = format!("[wasi] {name}(");
-    let arg = |i: usize| a.get(i).copied().unwrap_or(0);
-    let p = |i: usize| arg(i) as u32;
-    let parts: Vec<String> = match name {
-        "args_get" | "environ_get" | "args_sizes_get" | "environ_sizes_get" | "sched_yield"
-        | "random_get" => match name {
-            "random_get" => vec![format!("len={}", p(1))],
-            _ => vec![],
-        },
-        "clock_res_get" => vec![clock(p(0))],
-        "clock_time_get" => vec![clock(p(0)), format!("precision={}", arg(1))],
-        "fd_advise" => vec![
-            fd(p(0)),
-            format!("offset={}", arg(1)),
-            format!("len={}", arg(2)),
-            advice_name(p(3)),
-        ],
-        "fd_allocate" => vec![
-            fd(p(0)),
-            format!("offset={}", arg(1)),
-            format!("len={}", arg(2)),
-        ],
-        "fd_close" | "fd_datasync" | "fd_sync" | "fd_fdstat_get" | "fd_filestat_get"
-        | "fd_prestat_get" | "fd_tell" => vec![fd(p(0))],
-        "fd_fdstat_set_flags" => vec![fd(p(0)), format!("fdflags={}", flags(p(1), FDFLAGS))],
-        "fd_fdstat_set_rights" => vec![
-            fd(p(0)),
-            format!("base={:#x}", arg(1)),
-            format!("inheriting={:#x}", arg(2)),
-        ],
-        "fd_filestat_set_size" => vec![fd(p(0)), format!("size={}", arg(1))],
-        "fd_filestat_set_times" => vec![
-            fd(p(0)),
-            format!("atim={}", arg(1)),
-            format!("mtim={}", arg(2)),
-            format!("fstflags={}", flags(p(3), FSTFLAGS)),
-        ],
-        "fd_pread" | "fd_pwrite" => vec![
-            fd(p(0)),
-            iovs(mem, p(1), p(2)),
-            format!("offset={}", arg(3)),
-        ],
-        "fd_read" | "fd_write" => vec![fd(p(0)), iovs(mem, p(1), p(2))],
-        "fd_prestat_dir_name" => vec![fd(p(0)), format!("len={}", p(2))],
-        "fd_readdir" => vec![
-            fd(p(0)),
-            format!("buf_len={}", p(2)),
-            format!("cookie={}", arg(3)),
-        ],
-        "fd_renumber" => vec![fd(p(0)), fd(p(1))],
-        "fd_seek" => vec![fd(p(0)), format!("{}", arg(1) as i64), whence(v, p(2))],
-        "path_create_directory" | "path_remove_directory" | "path_unlink_file" => {
-            vec![fd(p(0)), string(mem, p(1), p(2))]
-        }
-        "path_filestat_get" => vec![
-            fd(p(0)),
-            format!("lookupflags={}", flags(p(1), LOOKUPFLAGS)),
-            string(mem, p(2), p(3)),
-        ],
-        "path_filestat_set_times" => vec![
-            fd(p(0)),
-            format!("lookupflags={}", flags(p(1), LOOKUPFLAGS)),
-            string(mem, p(2), p(3)),
-            format!("atim={}", arg(4)),
-            format!("mtim={}", arg(5)),
-            format!("fstflags={}", flags(p(6), FSTFLAGS)),
-        ],
-        "path_link" => vec![
-            fd(p(0)),
-            format!("lookupflags={}", flags(p(1), LOOKUPFLAGS)),
-            string(mem, p(2), p(3)),
-            fd(p(4)),
-            string(mem, p(5), p(6)),
-        ],
-        "path_open" => vec![
-            fd(p(0)),
-            format!("lookupflags={}", flags(p(1), LOOKUPFLAGS)),
-            string(mem, p(2), p(3)),
-            format!("oflags={}", flags(p(4), OFLAGS)),
-            format!("rights={:#x}", arg(5)),
-            format!("inheriting={:#x}", arg(6)),
-            format!("fdflags={}", flags(p(7), FDFLAGS)),
-        ],
-        "path_readlink" => vec![
-            fd(p(0)),
-            string(mem, p(1), p(2)),
-            format!("buf_len={}", p(4)),
-        ],
-        "path_rename" => vec![
-            fd(p(0)),
-            string(mem, p(1), p(2)),
-            fd(p(3)),
-            string(mem, p(4), p(5)),
-        ],
-        "path_symlink" => vec![string(mem, p(0), p(1)), fd(p(2)), string(mem, p(3), p(4))],
-        "poll_oneoff" => vec![format!("nsubscriptions={}", p(2))],
-        "proc_raise" => vec![format!("signal={}", p(0))],
-        "sock_accept" => vec![fd(p(0)), format!("flags={}", flags(p(1), FDFLAGS))],
-        "sock_recv" => vec![
-            fd(p(0)),
-            iovs(mem, p(1), p(2)),
-            format!("riflags={}", flags(p(3), RIFLAGS)),
-        ],
-        "sock_send" => vec![fd(p(0)), iovs(mem, p(1), p(2)), format!("flags={}", p(3))],
-        "sock_shutdown" => vec![fd(p(0)), format!("how={}", flags(p(1), SDFLAGS))],
-        _ => a.iter().map(|x| x.to_string()).collect(),
+    let parts: Vec<String> = match shape(name) {
+        Some((args, _)) => args.iter().map(|x| x.show(a, mem, v)).collect(),
+        None => a.iter().map(|x| x.to_string()).collect(),
     };
     s.push_str(&parts.join(", "));
     s.push(')');
@@ -206,62 +294,13 @@ pub(crate) fn finish(
         let _ = write!(line, " = E{}", Errno(errno).name().to_ascii_uppercase());
     } else {
         line.push_str(" = ok");
-        let p = |i: usize| a.get(i).copied().unwrap_or(0) as u32;
-        let u32_at = |ptr: u32| {
-            mem.read_u32(ptr)
-                .map(|x| x.to_string())
-                .unwrap_or_else(|_| "?".into())
-        };
-        let u64_at = |ptr: u32| {
-            mem.read_u64(ptr)
-                .map(|x| x.to_string())
-                .unwrap_or_else(|_| "?".into())
-        };
-        let extra = match name {
-            "args_sizes_get" => format!("argc={}, bytes={}", u32_at(p(0)), u32_at(p(1))),
-            "environ_sizes_get" => format!("count={}, bytes={}", u32_at(p(0)), u32_at(p(1))),
-            "clock_res_get" => format!("resolution={}", u64_at(p(1))),
-            "clock_time_get" => format!("time={}", u64_at(p(2))),
-            "fd_fdstat_get" => {
-                let ft = mem.read_u8(p(1)).map(filetype_name).unwrap_or("?");
-                let fl = mem
-                    .read_u16(p(1).wrapping_add(2))
-                    .map(|f| flags(f as u32, FDFLAGS))
-                    .unwrap_or_default();
-                format!("{ft}, fdflags={fl}")
-            }
-            "fd_filestat_get" | "path_filestat_get" => {
-                let buf = if name == "fd_filestat_get" {
-                    p(1)
-                } else {
-                    p(4)
-                };
-                let size_at = if v == Version::Preview1 { 32 } else { 24 };
-                let ft = mem
-                    .read_u8(buf.wrapping_add(16))
-                    .map(filetype_name)
-                    .unwrap_or("?");
-                format!("{ft}, size={}", u64_at(buf.wrapping_add(size_at)))
-            }
-            // The count pointer is the last argument.
-            "fd_pread" | "fd_read" => format!("read {}", u32_at(p(a.len().saturating_sub(1)))),
-            "fd_pwrite" | "fd_write" => format!("wrote {}", u32_at(p(a.len().saturating_sub(1)))),
-            "sock_recv" => format!("received {}", u32_at(p(4))),
-            "sock_send" => format!("sent {}", u32_at(p(4))),
-            "fd_prestat_get" => format!("dir, name_len={}", u32_at(p(1).wrapping_add(4))),
-            "fd_prestat_dir_name" => string(mem, p(1), p(2)),
-            "fd_readdir" => format!("used {}", u32_at(p(4))),
-            "fd_seek" => format!("offset={}", u64_at(p(3))),
-            "fd_tell" => format!("offset={}", u64_at(p(1))),
-            "path_open" => format!("fd={}", u32_at(p(8))),
-            "sock_accept" => format!("fd={}", u32_at(p(2))),
-            "path_readlink" => match mem.read_u32(p(5)) {
-                Ok(used) => string(mem, p(3), used),
-                Err(_) => "?".into(),
-            },
-            "poll_oneoff" => format!("events={}", u32_at(p(3))),
-            "random_get" => format!("{} bytes", p(1)),
-            _ => String::new(),
+        let extra = match shape(name) {
+            Some((_, out)) => out
+                .iter()
+                .map(|x| x.show(a, mem, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => String::new(),
         };
         if !extra.is_empty() {
             line.push_str(", ");
@@ -272,31 +311,43 @@ pub(crate) fn finish(
     emit(&line);
 }
 
-const FDFLAGS: &[(u32, &str)] = &[
-    (fdflags::APPEND as u32, "APPEND"),
-    (fdflags::DSYNC as u32, "DSYNC"),
-    (fdflags::NONBLOCK as u32, "NONBLOCK"),
-    (fdflags::RSYNC as u32, "RSYNC"),
-    (fdflags::SYNC as u32, "SYNC"),
-];
-const OFLAGS: &[(u32, &str)] = &[
-    (oflags::CREAT as u32, "CREAT"),
-    (oflags::DIRECTORY as u32, "DIRECTORY"),
-    (oflags::EXCL as u32, "EXCL"),
-    (oflags::TRUNC as u32, "TRUNC"),
-];
-const LOOKUPFLAGS: &[(u32, &str)] = &[(lookupflags::SYMLINK_FOLLOW, "SYMLINK_FOLLOW")];
-const FSTFLAGS: &[(u32, &str)] = &[
-    (fstflags::ATIM as u32, "ATIM"),
-    (fstflags::ATIM_NOW as u32, "ATIM_NOW"),
-    (fstflags::MTIM as u32, "MTIM"),
-    (fstflags::MTIM_NOW as u32, "MTIM_NOW"),
-];
-const RIFLAGS: &[(u32, &str)] = &[
-    (riflags::RECV_PEEK as u32, "RECV_PEEK"),
-    (riflags::RECV_WAITALL as u32, "RECV_WAITALL"),
-];
-const SDFLAGS: &[(u32, &str)] = &[(sdflags::RD as u32, "RD"), (sdflags::WR as u32, "WR")];
+/// `(value, "NAME")` for constants of one `abi` module, each name written once.
+macro_rules! names {
+    ($module:ident, $($name:ident),+) => {
+        &[$(($module::$name as u32, stringify!($name))),+]
+    };
+}
+
+const FDFLAGS: &[(u32, &str)] = names!(fdflags, APPEND, DSYNC, NONBLOCK, RSYNC, SYNC);
+const OFLAGS: &[(u32, &str)] = names!(oflags, CREAT, DIRECTORY, EXCL, TRUNC);
+const LOOKUPFLAGS: &[(u32, &str)] = names!(lookupflags, SYMLINK_FOLLOW);
+const FSTFLAGS: &[(u32, &str)] = names!(fstflags, ATIM, ATIM_NOW, MTIM, MTIM_NOW);
+const RIFLAGS: &[(u32, &str)] = names!(riflags, RECV_PEEK, RECV_WAITALL);
+const SDFLAGS: &[(u32, &str)] = names!(sdflags, RD, WR);
+const CLOCKS: &[(u32, &str)] = names!(
+    clockid,
+    REALTIME,
+    MONOTONIC,
+    PROCESS_CPUTIME_ID,
+    THREAD_CPUTIME_ID
+);
+const ADVICE: &[(u32, &str)] =
+    names!(advice, NORMAL, SEQUENTIAL, RANDOM, WILLNEED, DONTNEED, NOREUSE);
+const FILETYPES: &[(u32, &str)] = names!(
+    filetype,
+    BLOCK_DEVICE,
+    CHARACTER_DEVICE,
+    DIRECTORY,
+    REGULAR_FILE,
+    SOCKET_DGRAM,
+    SOCKET_STREAM,
+    SYMBOLIC_LINK
+);
+
+/// The name of `value` in a `names!` table.
+fn name_of(value: u32, names: &[(u32, &'static str)]) -> Option<&'static str> {
+    names.iter().find(|&&(v, _)| v == value).map(|&(_, n)| n)
+}
 
 /// `CREAT|TRUNC`, `0`, or the names plus the unknown bits in hex (`APPEND|0x40`).
 fn flags(value: u32, names: &[(u32, &str)]) -> String {
@@ -322,26 +373,11 @@ fn fd(n: u32) -> String {
 }
 
 fn clock(id: u32) -> String {
-    match id {
-        clockid::REALTIME => "REALTIME".into(),
-        clockid::MONOTONIC => "MONOTONIC".into(),
-        clockid::PROCESS_CPUTIME_ID => "PROCESS_CPUTIME_ID".into(),
-        clockid::THREAD_CPUTIME_ID => "THREAD_CPUTIME_ID".into(),
-        other => format!("clock {other}"),
-    }
+    name_of(id, CLOCKS).map_or_else(|| format!("clock {id}"), str::to_string)
 }
 
 fn advice_name(a: u32) -> String {
-    let name = match a {
-        x if x == advice::NORMAL as u32 => "NORMAL",
-        x if x == advice::SEQUENTIAL as u32 => "SEQUENTIAL",
-        x if x == advice::RANDOM as u32 => "RANDOM",
-        x if x == advice::WILLNEED as u32 => "WILLNEED",
-        x if x == advice::DONTNEED as u32 => "DONTNEED",
-        x if x == advice::NOREUSE as u32 => "NOREUSE",
-        other => return format!("advice {other}"),
-    };
-    name.into()
+    name_of(a, ADVICE).map_or_else(|| format!("advice {a}"), str::to_string)
 }
 
 fn whence(v: Version, raw: u32) -> String {
@@ -352,16 +388,7 @@ fn whence(v: Version, raw: u32) -> String {
 }
 
 fn filetype_name(t: u8) -> &'static str {
-    match t {
-        filetype::BLOCK_DEVICE => "BLOCK_DEVICE",
-        filetype::CHARACTER_DEVICE => "CHARACTER_DEVICE",
-        filetype::DIRECTORY => "DIRECTORY",
-        filetype::REGULAR_FILE => "REGULAR_FILE",
-        filetype::SOCKET_DGRAM => "SOCKET_DGRAM",
-        filetype::SOCKET_STREAM => "SOCKET_STREAM",
-        filetype::SYMBOLIC_LINK => "SYMBOLIC_LINK",
-        _ => "UNKNOWN",
-    }
+    name_of(t as u32, FILETYPES).unwrap_or("UNKNOWN")
 }
 
 /// A guest string, quoted and escaped; at most 200 bytes shown.
