@@ -462,3 +462,14 @@ test('the native bindMemory refuses anything but an instance handle', (t) => {
     t.throws(() => native.bindMemory(handle, new ArrayBuffer(8), () => {}, false));
   }
 });
+
+test('an extra argument that is undefined is not noticed (differences.js: js-import-functions)', (t) => {
+  const ours = preview1();
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  ours.initialize({ exports: { memory } });
+  t.is(ours.wasiImport.args_sizes_get(0, 4, undefined), 0);
+  t.is(ours.wasiImport.args_sizes_get(0, 4, 0), 28);
+  const theirs = new nodeWasi.WASI({ version: 'preview1' });
+  theirs.initialize({ exports: { memory } });
+  t.is(theirs.wasiImport.args_sizes_get(0, 4, undefined), 28);
+});
