@@ -38,12 +38,8 @@ pub struct DirHandle {
     pub listing: Option<Box<Listing>>,
 }
 
-/// What `fd_readdir` keeps per directory: the POSIX listing (sandbox/listing.rs). Windows has
-/// no `fd_readdir` yet (ENOSYS), so nothing is ever kept there.
-#[cfg(unix)]
+/// What `fd_readdir` keeps per directory (sandbox/listing.rs, listing_windows.rs on Windows).
 pub type Listing = crate::sandbox::listing::Listing;
-#[cfg(windows)]
-pub enum Listing {}
 
 impl Handle {
     #[cfg(unix)]

@@ -23,7 +23,6 @@ pub mod fd_table;
 pub mod host;
 // Guest memory and its host I/O (readv/pread on Unix, ReadFile/WriteFile on Windows).
 pub mod memory;
-#[cfg(unix)]
 pub mod sandbox;
 pub mod syscalls;
 // Calls on one open file, per platform (std/cap-std on Windows): built everywhere.

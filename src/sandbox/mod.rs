@@ -23,14 +23,30 @@
 //! A final symlink is followed only when the guest passed `LOOKUPFLAGS_SYMLINK_FOLLOW`, and a
 //! trailing slash does not change that: `link/` without the flag is not followed.
 
+#[cfg(unix)]
 pub mod listing;
+#[cfg(windows)]
+#[path = "listing_windows.rs"]
+pub mod listing;
+// Windows: the same operations through cap-std alone (the checks on the text are shared).
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
 
-use crate::abi::{layout::Filestat, Errno};
+#[cfg(unix)]
+use crate::abi::layout::Filestat;
+use crate::abi::Errno;
+#[cfg(unix)]
 use crate::host;
 use crate::memory::GuestMemory;
+#[cfg(unix)]
 use cap_std::fs::Dir;
+#[cfg(unix)]
 use rustix::fs::{AtFlags, Mode, OFlags, Timestamps};
+#[cfg(unix)]
 use std::os::fd::OwnedFd;
+#[cfg(unix)]
 use std::path::Path;
 
 /// The longest guest path accepted, in bytes (Linux's PATH_MAX).
@@ -143,7 +159,28 @@ pub fn check_path(bytes: &[u8]) -> Result<&str, Errno> {
     Ok(s)
 }
 
+/// The checks on a symlink's contents before it is created at `path`: an absolute target is
+/// EPERM; a relative one whose `..` would climb above the preopen, counted from the link's
+/// own directory, is ENOTCAPABLE.
+fn check_link_target(target: &str, path: &str) -> Result<(), Errno> {
+    if target.starts_with('/') {
+        return Err(Errno::EPERM);
+    }
+    let (link, _) = strip_trailing_slashes(path);
+    let parent = link.rfind('/').map_or("", |i| &link[..i]);
+    let mut depth = 0usize;
+    for c in parent.split('/').chain(target.split('/')) {
+        match c {
+            "" | "." => {}
+            ".." => depth = depth.checked_sub(1).ok_or(Errno::ENOTCAPABLE)?,
+            _ => depth += 1,
+        }
+    }
+    Ok(())
+}
+
 /// Whether `path` is one plain name inside the directory (the fast path).
+#[cfg(unix)]
 #[inline]
 fn is_plain_name(path: &str) -> bool {
     !path.contains('/') && path != "." && path != ".."
@@ -164,6 +201,7 @@ fn io_err(e: std::io::Error) -> Errno {
     Errno::from_io(&e)
 }
 
+#[cfg(unix)]
 /// Opens `path` beneath `dir` with host open flags `flags` (access mode, create, exclusive,
 /// truncate, directory, append, sync, nonblock). `follow` says whether a final symlink is
 /// followed. `O_CLOEXEC` and `O_NOCTTY` are always added.
@@ -223,11 +261,12 @@ fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<Owne
     cap_open(dir, path, flags, mode)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
     cap_open(dir, path, flags, mode)
 }
 
+#[cfg(unix)]
 /// Opens through cap-std's resolver (the portable fallback).
 fn cap_open(dir: &Dir, path: &str, flags: OFlags, _mode: Mode) -> Result<OwnedFd, Errno> {
     use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
@@ -263,6 +302,7 @@ fn cap_open(dir: &Dir, path: &str, flags: OFlags, _mode: Mode) -> Result<OwnedFd
     Ok(f.into_std().into())
 }
 
+#[cfg(unix)]
 /// `stat` of `path` beneath `dir` (of the symlink itself unless `follow`).
 pub fn stat(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     if is_plain_name(path) {
@@ -291,7 +331,7 @@ fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     Ok(host::filestat_from_stat(&st, ft))
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     use cap_std::fs::MetadataExt;
     let (p, slash) = strip_trailing_slashes(path);
@@ -317,11 +357,12 @@ fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     })
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn ns(sec: i64, nsec: i64) -> u64 {
     (sec as i128 * 1_000_000_000 + nsec as i128).clamp(0, u64::MAX as i128) as u64
 }
 
+#[cfg(unix)]
 /// `mkdirat` beneath `dir`.
 pub fn create_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
     if is_plain_name(path) {
@@ -331,6 +372,7 @@ pub fn create_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
     dir.create_dir(Path::new(path)).map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `unlinkat(AT_REMOVEDIR)` beneath `dir`.
 pub fn remove_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
     if is_plain_name(path) {
@@ -339,6 +381,7 @@ pub fn remove_dir(dir: &Dir, path: &str) -> Result<(), Errno> {
     dir.remove_dir(Path::new(path)).map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `unlinkat` of a file or symlink beneath `dir` (the link itself, never its target).
 pub fn unlink(dir: &Dir, path: &str) -> Result<(), Errno> {
     if is_plain_name(path) {
@@ -357,6 +400,7 @@ pub fn unlink(dir: &Dir, path: &str) -> Result<(), Errno> {
     dir.remove_file_or_symlink(Path::new(path)).map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `renameat` between two directories, both ends resolved beneath their own handle.
 pub fn rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> Result<(), Errno> {
     if is_plain_name(old) && is_plain_name(new) {
@@ -367,6 +411,7 @@ pub fn rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> Result<(), 
         .map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `linkat`: a new hard link `new` to `old`. With `follow`, a final symlink at `old` is
 /// resolved (beneath `old_dir`) first and its target linked.
 pub fn link(old_dir: &Dir, old: &str, follow: bool, new_dir: &Dir, new: &str) -> Result<(), Errno> {
@@ -385,24 +430,13 @@ pub fn link(old_dir: &Dir, old: &str, follow: bool, new_dir: &Dir, new: &str) ->
         .map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `symlinkat`: creates `path` beneath `dir` with contents `target`. An absolute target is
 /// refused (EPERM): it could only ever lead outside the sandbox. A relative target whose `..`
 /// would climb above the preopen, counted from the link's own directory, is refused with
 /// ENOTCAPABLE before anything is created (as node:wasi does).
 pub fn symlink(target: &str, dir: &Dir, path: &str) -> Result<(), Errno> {
-    if target.starts_with('/') {
-        return Err(Errno::EPERM);
-    }
-    let (link, _) = strip_trailing_slashes(path);
-    let parent = link.rfind('/').map_or("", |i| &link[..i]);
-    let mut depth = 0usize;
-    for c in parent.split('/').chain(target.split('/')) {
-        match c {
-            "" | "." => {}
-            ".." => depth = depth.checked_sub(1).ok_or(Errno::ENOTCAPABLE)?,
-            _ => depth += 1,
-        }
-    }
+    check_link_target(target, path)?;
     if is_plain_name(path) {
         return rustix::fs::symlinkat(target, dir, path).map_err(host::errno);
     }
@@ -410,6 +444,7 @@ pub fn symlink(target: &str, dir: &Dir, path: &str) -> Result<(), Errno> {
         .map_err(io_err)
 }
 
+#[cfg(unix)]
 /// `readlinkat`: the raw contents of the symlink at `path`, copied into `out`; returns the
 /// full length of the contents (which may exceed `out.len()`).
 pub fn readlink(dir: &Dir, path: &str) -> Result<Vec<u8>, Errno> {
@@ -432,6 +467,7 @@ pub fn readlink(dir: &Dir, path: &str) -> Result<Vec<u8>, Errno> {
     Ok(v.into_os_string().into_vec())
 }
 
+#[cfg(unix)]
 /// `utimensat` beneath `dir`; a final symlink's own times unless `follow`.
 pub fn set_times(dir: &Dir, path: &str, follow: bool, ts: &Timestamps) -> Result<(), Errno> {
     if !follow && is_plain_name(path) {
@@ -447,6 +483,7 @@ pub fn set_times(dir: &Dir, path: &str, follow: bool, ts: &Timestamps) -> Result
     dir.set_times(Path::new(path), a, m).map_err(io_err)
 }
 
+#[cfg(unix)]
 fn set_times_nofollow(dir: &Dir, path: &str, ts: &Timestamps) -> Result<(), Errno> {
     use cap_fs_ext::DirExt;
     let (p, slash) = strip_trailing_slashes(path);
@@ -460,6 +497,7 @@ fn set_times_nofollow(dir: &Dir, path: &str, ts: &Timestamps) -> Result<(), Errn
     dir.set_symlink_times(Path::new(p), a, m).map_err(io_err)
 }
 
+#[cfg(unix)]
 fn to_spec(t: rustix::fs::Timespec) -> Option<cap_fs_ext::SystemTimeSpec> {
     use rustix::fs::{UTIME_NOW, UTIME_OMIT};
     if t.tv_nsec == UTIME_OMIT as _ {
@@ -474,5 +512,5 @@ fn to_spec(t: rustix::fs::Timespec) -> Option<cap_fs_ext::SystemTimeSpec> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests;

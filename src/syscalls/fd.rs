@@ -302,6 +302,12 @@ pub fn fd_filestat_set_size(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, size: u6
     sys::set_size(f, size)
 }
 
+/// Turns WASI `(atim, mtim, fst_flags)` into what `sandbox::set_times` takes.
+#[cfg(windows)]
+pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<crate::sandbox::Timestamps, Errno> {
+    sys::times(atim, mtim, flags)
+}
+
 /// Turns WASI `(atim, mtim, fst_flags)` into host timestamps (`UTIME_OMIT` / `UTIME_NOW`).
 #[cfg(unix)]
 pub fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<rustix::fs::Timestamps, Errno> {

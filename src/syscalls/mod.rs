@@ -4,16 +4,15 @@
 //! number the guest sees. `proc_exit` is the one call the binding finishes itself.
 
 //!
-//! Every family is shared by all platforms except two that are POSIX-only for now: `path`
-//! (fd_readdir and the path_* calls, resolved beneath a preopen by `sandbox`) and `sock`. On
-//! Windows `unported.rs` stands in for them with the same signatures: the path calls answer
-//! ENOSYS, the socket calls check the fd as on POSIX and answer ENOTSOCK (no Windows fd is a
-//! socket: sockets as stdio are not supported there).
+//! Every family is shared by all platforms except `sock`, POSIX-only for now: on Windows
+//! `unported.rs` stands in for it with the same signatures (the fd is checked, then ENOTSOCK:
+//! no Windows fd is a socket, sockets as stdio are not supported there). The path calls are
+//! shared; `sandbox` resolves their paths with the host's calls (POSIX `*at` calls, or cap-std
+//! alone on Windows).
 
 pub mod args_env;
 pub mod clock;
 pub mod fd;
-#[cfg(unix)]
 pub mod path;
 pub mod poll;
 pub mod proc;
@@ -23,7 +22,7 @@ pub mod sock;
 #[cfg(windows)]
 mod unported;
 #[cfg(windows)]
-pub use unported::{path, sock};
+pub use unported::sock;
 
 /// The result every syscall returns.
 pub type SysResult = Result<(), crate::abi::Errno>;

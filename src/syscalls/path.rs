@@ -13,9 +13,13 @@ use crate::abi::{fdflags, filetype, lookupflags, oflags, rights, Errno};
 use crate::ctx::Ctx;
 use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
 use crate::memory::GuestMemory;
+#[cfg(windows)]
+use crate::sandbox::OFlags;
 use crate::sandbox::{self, listing::Listing, PathBuf};
 use cap_std::fs::Dir;
+#[cfg(unix)]
 use rustix::fs::OFlags;
+#[cfg(unix)]
 use std::os::fd::AsFd;
 
 /// The directory behind `fd`, if the guest holds `needed` rights on it.
@@ -94,7 +98,11 @@ pub fn fd_readdir(
     }
     let mut used = 0u32;
     let mut failed = Ok(());
-    listing.serve(dir.as_fd(), cookie, |next, ino, name, ft| {
+    #[cfg(unix)]
+    let host = dir.as_fd();
+    #[cfg(windows)]
+    let host = &*dir;
+    listing.serve(host, cookie, |next, ino, name, ft| {
         let header = layout::encode_dirent(next, ino, name.len() as u32, ft);
         let room = (buf_len - used) as usize;
         // The spec lets the last entry be cut short: the guest sees a full buffer and asks
@@ -403,7 +411,7 @@ pub fn path_unlink_file(
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::abi::Version;

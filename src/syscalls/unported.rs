@@ -1,55 +1,7 @@
-//! Windows stand-ins for the two syscall families that are POSIX-only so far, with the
-//! signatures of the real ones (`path.rs`, `sock.rs`), so the shared code and the binding's
-//! import table need no cfg of their own.
-//! - `path`: fd_readdir and every path_* call answer ENOSYS (not implemented on this host):
-//!   resolving guest paths beneath a preopen is `sandbox`, built on *at calls and a
-//!   cap-std fallback; its Windows side (cap-std only) is not written yet.
-//! - `sock`: the fd is checked as on POSIX (EBADF for a closed fd), then ENOTSOCK: Windows
-//!   never hands a socket to a guest (sockets as stdio are not supported there).
-
-pub mod path {
-    use crate::abi::Errno;
-    use crate::ctx::Ctx;
-    use crate::memory::GuestMemory;
-    use crate::syscalls::SysResult;
-
-    macro_rules! enosys {
-        ($($name:ident($($arg:ident: $t:ty),*);)*) => {$(
-            #[allow(clippy::too_many_arguments)]
-            pub fn $name(_ctx: &mut Ctx, _mem: &GuestMemory, $($arg: $t),*) -> SysResult {
-                let _ = ($($arg),*);
-                Err(Errno::ENOSYS)
-            }
-        )*};
-    }
-
-    enosys! {
-        fd_readdir(fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
-        path_create_directory(fd: u32, path: u32, path_len: u32);
-        path_filestat_get(fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
-        path_filestat_set_times(
-            fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32
-        );
-        path_link(
-            old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32,
-            new_path: u32, new_path_len: u32
-        );
-        path_open(
-            fd: u32, dirflags: u32, path: u32, path_len: u32, oflags: u32, rights_base: u64,
-            rights_inheriting: u64, fdflags: u32, opened_fd: u32
-        );
-        path_readlink(fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32);
-        path_remove_directory(fd: u32, path: u32, path_len: u32);
-        path_rename(
-            fd: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32,
-            new_path_len: u32
-        );
-        path_symlink(
-            old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32
-        );
-        path_unlink_file(fd: u32, path: u32, path_len: u32);
-    }
-}
+//! The Windows stand-in for the one syscall family that is POSIX-only, `sock`, with the
+//! signatures of the real one (`sock.rs`), so the shared code and the binding's import table
+//! need no cfg of their own: the fd is checked as on POSIX (EBADF for a closed fd), then
+//! ENOTSOCK: Windows never hands a socket to a guest (sockets as stdio are not supported).
 
 pub mod sock {
     use crate::abi::Errno;
