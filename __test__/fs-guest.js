@@ -7,39 +7,21 @@
 
 const fs = require('node:fs');
 const { wat } = require('./helpers.js');
+const { importLines, WASI_SIGNATURES } = require('./guest.js');
 
-// name -> parameter types (every function returns an i32 errno).
-const SIGNATURES = {
-  fd_close: ['i32'],
-  fd_read: ['i32', 'i32', 'i32', 'i32'],
-  fd_write: ['i32', 'i32', 'i32', 'i32'],
-  fd_seek: ['i32', 'i64', 'i32', 'i32'],
-  fd_readdir: ['i32', 'i32', 'i32', 'i64', 'i32'],
-  fd_filestat_get: ['i32', 'i32'],
-  fd_filestat_set_size: ['i32', 'i64'],
-  fd_filestat_set_times: ['i32', 'i64', 'i64', 'i32'],
-  fd_fdstat_get: ['i32', 'i32'],
-  fd_prestat_get: ['i32', 'i32'],
-  fd_prestat_dir_name: ['i32', 'i32', 'i32'],
-  path_create_directory: ['i32', 'i32', 'i32'],
-  path_filestat_get: ['i32', 'i32', 'i32', 'i32', 'i32'],
-  path_filestat_set_times: ['i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32'],
-  path_link: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  path_open: ['i32', 'i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32'],
-  path_readlink: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  path_remove_directory: ['i32', 'i32', 'i32'],
-  path_rename: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  path_symlink: ['i32', 'i32', 'i32', 'i32', 'i32'],
-  path_unlink_file: ['i32', 'i32', 'i32'],
-};
+// The functions the trampoline wraps: name -> parameter types (each returns an i32 errno).
+const SIGNATURES = Object.fromEntries([
+  'fd_close', 'fd_read', 'fd_write', 'fd_seek', 'fd_readdir', 'fd_filestat_get', 'fd_filestat_set_size',
+  'fd_filestat_set_times', 'fd_fdstat_get', 'fd_prestat_get', 'fd_prestat_dir_name', 'path_create_directory',
+  'path_filestat_get', 'path_filestat_set_times', 'path_link', 'path_open', 'path_readlink',
+  'path_remove_directory', 'path_rename', 'path_symlink', 'path_unlink_file',
+].map((name) => [name, WASI_SIGNATURES[name].split(' ')]));
 
 const PAGES = 8; // 512 KiB
 
 function trampolineWat(module = 'wasi_snapshot_preview1') {
   const lines = ['(module'];
-  for (const [name, params] of Object.entries(SIGNATURES)) {
-    lines.push(`  (import "${module}" "${name}" (func $${name} (param ${params.join(' ')}) (result i32)))`);
-  }
+  lines.push(...importLines(module, Object.keys(SIGNATURES)).map((line) => `  ${line}`));
   lines.push(`  (memory (export "memory") ${PAGES})`);
   for (const [name, params] of Object.entries(SIGNATURES)) {
     const gets = params.map((_, i) => `(local.get ${i})`).join(' ');

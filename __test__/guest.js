@@ -2,7 +2,8 @@
 // WAT guest builder for the core specs: a prelude that imports every non-path WASI function
 // and gives guests small printing helpers, so a guest is a few lines of calls whose results
 // it prints to stdout. The same guest runs under wasi-rs, node:wasi (differential) and, for
-// open questions, any other runtime.
+// open questions, any other runtime. It also holds the one WASI signature table
+// (WASI_SIGNATURES) and the import lines made from it (importLines) for every WAT builder here.
 //
 // Inside a guest body:
 //   (say "text")      prints text (plain ASCII, no escapes)
@@ -15,7 +16,9 @@
 
 const { wat } = require('./helpers.js');
 
-const SIGNATURES = {
+// Every WASI function but proc_exit (which returns nothing): name -> parameter types, in
+// Node's wasiImport key order. Each returns an i32 errno.
+const WASI_SIGNATURES = {
   args_get: 'i32 i32', args_sizes_get: 'i32 i32', clock_res_get: 'i32 i32',
   clock_time_get: 'i32 i64 i32', environ_get: 'i32 i32', environ_sizes_get: 'i32 i32',
   fd_advise: 'i32 i64 i64 i32', fd_allocate: 'i32 i64 i64', fd_close: 'i32', fd_datasync: 'i32',
@@ -26,29 +29,36 @@ const SIGNATURES = {
   fd_pwrite: 'i32 i32 i32 i64 i32', fd_read: 'i32 i32 i32 i32',
   fd_readdir: 'i32 i32 i32 i64 i32', fd_renumber: 'i32 i32', fd_seek: 'i32 i64 i32 i32',
   fd_sync: 'i32', fd_tell: 'i32 i32', fd_write: 'i32 i32 i32 i32',
-  poll_oneoff: 'i32 i32 i32 i32', proc_raise: 'i32', random_get: 'i32 i32', sched_yield: '',
-  sock_accept: 'i32 i32 i32', sock_recv: 'i32 i32 i32 i32 i32 i32',
-  sock_send: 'i32 i32 i32 i32 i32', sock_shutdown: 'i32 i32',
-};
-
-// The path calls (not imported by the prelude; the filesystem specs drive them).
-const PATH_SIGNATURES = {
   path_create_directory: 'i32 i32 i32', path_filestat_get: 'i32 i32 i32 i32 i32',
   path_filestat_set_times: 'i32 i32 i32 i32 i64 i64 i32', path_link: 'i32 i32 i32 i32 i32 i32 i32',
   path_open: 'i32 i32 i32 i32 i32 i64 i64 i32 i32', path_readlink: 'i32 i32 i32 i32 i32 i32',
   path_remove_directory: 'i32 i32 i32', path_rename: 'i32 i32 i32 i32 i32 i32',
   path_symlink: 'i32 i32 i32 i32 i32', path_unlink_file: 'i32 i32 i32',
+  poll_oneoff: 'i32 i32 i32 i32', proc_raise: 'i32', random_get: 'i32 i32', sched_yield: '',
+  sock_accept: 'i32 i32 i32', sock_recv: 'i32 i32 i32 i32 i32 i32',
+  sock_send: 'i32 i32 i32 i32 i32', sock_shutdown: 'i32 i32',
 };
+
+const pick = (keep) => Object.fromEntries(Object.entries(WASI_SIGNATURES).filter(([name]) => keep(name)));
+// The prelude imports these; the path calls it leaves to the filesystem specs.
+const SIGNATURES = pick((name) => !name.startsWith('path_'));
+const PATH_SIGNATURES = pick((name) => name.startsWith('path_'));
 const ALL_SIGNATURES = { ...SIGNATURES, ...PATH_SIGNATURES, proc_exit: 'i32' };
 
 const PRINT_IOV = 16384;
 const NUM_BUF = 16400;
 const STRINGS = 20000;
 
+/** `(import …)` lines for the named WASI functions (each as `$name`, returning an errno). */
+function importLines(module, names) {
+  return names.map((name) => {
+    const params = WASI_SIGNATURES[name];
+    return `(import "${module}" "${name}" (func $${name}${params ? ` (param ${params})` : ''} (result i32)))`;
+  });
+}
+
 function prelude(module, { noSockAccept = false } = {}) {
-  const imports = Object.entries(SIGNATURES)
-    .filter(([name]) => !(noSockAccept && name === 'sock_accept'))
-    .map(([name, params]) => `(import "${module}" "${name}" (func $${name}${params ? ` (param ${params})` : ''} (result i32)))`);
+  const imports = importLines(module, Object.keys(SIGNATURES).filter((name) => !(noSockAccept && name === 'sock_accept')));
   imports.push(`(import "${module}" "proc_exit" (func $proc_exit (param i32)))`);
   return `${imports.join('\n')}
   (func $print (param $ptr i32) (param $len i32)
@@ -134,4 +144,6 @@ function guest(options) {
   return wat(guestSource(options));
 }
 
-module.exports = { guest, guestSource, proxy, proxySource, SIGNATURES, ALL_SIGNATURES, PRINT_IOV, STRINGS };
+module.exports = {
+  guest, guestSource, proxy, proxySource, importLines, SIGNATURES, WASI_SIGNATURES, ALL_SIGNATURES, PRINT_IOV, STRINGS,
+};

@@ -7,6 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { root, wat, tmpdir, rm } = require('./helpers.js');
+const { importLines, WASI_SIGNATURES } = require('./guest.js');
 
 const runner = path.join(__dirname, 'runner.js');
 const cli = path.join(root, 'bin', 'wasi-rs.js');
@@ -23,35 +24,13 @@ function run(impl, file, options, env) {
   return { stdout: res.stdout, stderr: res.stderr, status: res.status };
 }
 
-const SIGNATURES = {
-  args_get: 'i32 i32', args_sizes_get: 'i32 i32', clock_res_get: 'i32 i32',
-  clock_time_get: 'i32 i64 i32', environ_get: 'i32 i32', environ_sizes_get: 'i32 i32',
-  fd_advise: 'i32 i64 i64 i32', fd_allocate: 'i32 i64 i64', fd_close: 'i32', fd_datasync: 'i32',
-  fd_fdstat_get: 'i32 i32', fd_fdstat_set_flags: 'i32 i32', fd_fdstat_set_rights: 'i32 i64 i64',
-  fd_filestat_get: 'i32 i32', fd_filestat_set_size: 'i32 i64',
-  fd_filestat_set_times: 'i32 i64 i64 i32', fd_pread: 'i32 i32 i32 i64 i32',
-  fd_prestat_get: 'i32 i32', fd_prestat_dir_name: 'i32 i32 i32',
-  fd_pwrite: 'i32 i32 i32 i64 i32', fd_read: 'i32 i32 i32 i32',
-  fd_readdir: 'i32 i32 i32 i64 i32', fd_renumber: 'i32 i32', fd_seek: 'i32 i64 i32 i32',
-  fd_sync: 'i32', fd_tell: 'i32 i32', fd_write: 'i32 i32 i32 i32',
-  path_create_directory: 'i32 i32 i32', path_filestat_get: 'i32 i32 i32 i32 i32',
-  path_filestat_set_times: 'i32 i32 i32 i32 i64 i64 i32', path_link: 'i32 i32 i32 i32 i32 i32 i32',
-  path_open: 'i32 i32 i32 i32 i32 i64 i64 i32 i32', path_readlink: 'i32 i32 i32 i32 i32 i32',
-  path_remove_directory: 'i32 i32 i32', path_rename: 'i32 i32 i32 i32 i32 i32',
-  path_symlink: 'i32 i32 i32 i32 i32', path_unlink_file: 'i32 i32 i32',
-  poll_oneoff: 'i32 i32 i32 i32', proc_raise: 'i32', random_get: 'i32 i32', sched_yield: '',
-  sock_accept: 'i32 i32 i32', sock_recv: 'i32 i32 i32 i32 i32 i32',
-  sock_send: 'i32 i32 i32 i32 i32', sock_shutdown: 'i32 i32',
-};
-
 // Calls every function once on fd 99 (EBADF everywhere, so nothing happens) with arguments
 // that show how each is printed: pointers >= 2^31 and negative i64s.
 async function allCalls() {
-  let imports = '';
+  const imports = importLines('wasi_snapshot_preview1', Object.keys(WASI_SIGNATURES)).join('\n');
   let body = '';
-  for (const [name, sig] of Object.entries(SIGNATURES)) {
+  for (const [name, sig] of Object.entries(WASI_SIGNATURES)) {
     const params = sig ? sig.split(' ') : [];
-    imports += `(import "wasi_snapshot_preview1" "${name}" (func $${name} ${params.length ? `(param ${sig})` : ''} (result i32)))\n`;
     const args = params.map((t, k) => {
       if (k === 0) return `(${t}.const 99)`;
       if (t === 'i64') return `(i64.const -${k + 1})`;
