@@ -3,63 +3,10 @@
 // a few exact WASI calls and prints one line per call ("label errno [values]"), so node:wasi
 // and wasi-rs can be compared byte for byte in child processes. The preopen is fd 3.
 
-// Shared prelude: imports, memory, and printing helpers. Memory map: 0..1023 scratch for
-// results, 1024.. strings (data segments placed by each guest), 8192.. output line buffer,
-// 16384.. a 4 KiB data buffer.
-const PRELUDE = `
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_readdir" (func $fd_readdir (param i32 i32 i32 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_readlink" (func $path_readlink (param i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_symlink" (func $path_symlink (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_create_directory" (func $path_create_directory (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_filestat_set_times" (func $path_filestat_set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
-  (memory (export "memory") 1)
-  (global $out (mut i32) (i32.const 8192))
-  ;; append bytes [ptr, ptr+len) to the line buffer
-  (func $str (param $p i32) (param $n i32)
-    (memory.copy (global.get $out) (local.get $p) (local.get $n))
-    (global.set $out (i32.add (global.get $out) (local.get $n))))
-  (func $ch (param $c i32)
-    (i32.store8 (global.get $out) (local.get $c))
-    (global.set $out (i32.add (global.get $out) (i32.const 1))))
-  ;; append an unsigned 64-bit decimal number, preceded by a space
-  (func $num (param $v i64) (local $start i32) (local $end i32) (local $t i32)
-    (call $ch (i32.const 32))
-    (local.set $start (global.get $out))
-    (loop $digits
-      (call $ch (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $v) (i64.const 10)))))
-      (local.set $v (i64.div_u (local.get $v) (i64.const 10)))
-      (br_if $digits (i64.ne (local.get $v) (i64.const 0))))
-    ;; reverse the digits in place
-    (local.set $end (i32.sub (global.get $out) (i32.const 1)))
-    (block $done (loop $rev
-      (br_if $done (i32.ge_u (local.get $start) (local.get $end)))
-      (local.set $t (i32.load8_u (local.get $start)))
-      (i32.store8 (local.get $start) (i32.load8_u (local.get $end)))
-      (i32.store8 (local.get $end) (local.get $t))
-      (local.set $start (i32.add (local.get $start) (i32.const 1)))
-      (local.set $end (i32.sub (local.get $end) (i32.const 1)))
-      (br $rev))))
-  (func $n (param $v i32) (call $num (i64.extend_i32_u (local.get $v))))
-  ;; write the line buffer plus a newline to fd 1 and reset it
-  (func $flush
-    (call $ch (i32.const 10))
-    (i32.store (i32.const 0) (i32.const 8192))
-    (i32.store (i32.const 4) (i32.sub (global.get $out) (i32.const 8192)))
-    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
-    (global.set $out (i32.const 8192)))
-`;
-
-// A string placed at a fixed address: [wat data segment, ptr, len].
-function data(addr, bytes) {
-  const b = Buffer.from(bytes, 'latin1');
-  const esc = [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
-  return { seg: `(data (i32.const ${addr}) "${esc}")`, ptr: addr, len: b.length };
-}
+// Built with fs-wat.js's commandWat (its printing helpers: $str, $ch, $num, $n, $flush).
+// Memory map: 0..999 scratch for results, 1024.. strings (data segments placed by each
+// guest), 8192.. the output line buffer, 16384.. a 4 KiB data buffer.
+const { commandWat, data } = require('./fs-wat.js');
 
 // Labels are placed at 1024 + 64*i.
 function labels(...names) {
@@ -72,9 +19,9 @@ const guests = {
   // path_readlink into a buffer shorter than the link text.
   'readlink-short-buffer': () => {
     const [lSym, lFull, lShort, target, name] = labels('symlink', 'readlink full', 'readlink 4-byte buffer', '0123456789', 'l');
-    return `(module ${PRELUDE} ${[lSym, lFull, lShort, target, name].map((d) => d.seg).join(' ')}
-      (func (export "_start")
-        (call $str (i32.const ${lSym.ptr}) (i32.const ${lSym.len}))
+    return commandWat({
+      segments: [lSym, lFull, lShort, target, name],
+      body: `(call $str (i32.const ${lSym.ptr}) (i32.const ${lSym.len}))
         (call $n (call $path_symlink (i32.const ${target.ptr}) (i32.const ${target.len}) (i32.const 3) (i32.const ${name.ptr}) (i32.const ${name.len})))
         (call $flush)
         (call $str (i32.const ${lFull.ptr}) (i32.const ${lFull.len}))
@@ -87,7 +34,8 @@ const guests = {
         (call $n (call $path_readlink (i32.const 3) (i32.const ${name.ptr}) (i32.const ${name.len}) (i32.const 20000) (i32.const 4) (i32.const 16)))
         (call $n (i32.load (i32.const 16)))
         (call $ch (i32.const 32)) (call $str (i32.const 20000) (i32.load (i32.const 16)))
-        (call $flush)))`;
+        (call $flush)`,
+    });
   },
   // path_open with odd path bytes: a trailing NUL inside the length, an empty path,
   // invalid UTF-8, and a plain name for reference.
@@ -103,16 +51,16 @@ const guests = {
         (call $n (call $path_open (i32.const 3) (i32.const 0) (i32.const ${d.ptr}) (i32.const ${d.len}) (i32.const 0) (i64.const 2) (i64.const 2) (i32.const 0) (i32.const 16)))
         (call $flush)\n`;
     });
-    return `(module ${PRELUDE} ${ds.map((d) => d.seg).join(' ')}
-      (func (export "_start") ${body}))`;
+    return commandWat({ segments: ds, body });
   },
   // fd_readdir over a directory of 5 entries: one line per entry (name, type, ino != 0);
   // the test sorts the lines (the order is the host's).
   readdir: () => {
     const [dname] = labels('d');
-    return `(module ${PRELUDE} ${dname.seg}
-      (func (export "_start") (local $fd i32) (local $p i32) (local $end i32) (local $len i32)
-        (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${dname.ptr}) (i32.const ${dname.len}) (i32.const 2) (i64.const 0x4000) (i64.const 0) (i32.const 0) (i32.const 16)))
+    return commandWat({
+      segments: [dname],
+      locals: '(local $fd i32) (local $p i32) (local $end i32) (local $len i32)',
+      body: `(drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${dname.ptr}) (i32.const ${dname.len}) (i32.const 2) (i64.const 0x4000) (i64.const 0) (i32.const 0) (i32.const 16)))
         (local.set $fd (i32.load (i32.const 16)))
         (drop (call $fd_readdir (local.get $fd) (i32.const 16384) (i32.const 4096) (i64.const 0) (i32.const 20)))
         (local.set $p (i32.const 16384))
@@ -125,17 +73,18 @@ const guests = {
           (call $n (i64.ne (i64.load (i32.add (local.get $p) (i32.const 8))) (i64.const 0)))
           (call $flush)
           (local.set $p (i32.add (local.get $p) (i32.add (i32.const 24) (local.get $len))))
-          (br $each)))))`;
+          (br $each)))`,
+    });
   },
   // fd_readdir with a 37-byte buffer (one entry of a short name fits, the next is cut):
   // the guest continues from the d_next cookie of the last whole entry until bufused <
   // buf_len, printing every name once; the test sorts the lines.
   'readdir-small-buffer': () => {
     const [dname, lCalls] = labels('d', 'ended before 1000 calls');
-    return `(module ${PRELUDE} ${dname.seg} ${lCalls.seg}
-      (func (export "_start") (local $fd i32) (local $p i32) (local $end i32) (local $len i32)
-        (local $cookie i64) (local $used i32) (local $calls i32)
-        (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${dname.ptr}) (i32.const ${dname.len}) (i32.const 2) (i64.const 0x4000) (i64.const 0) (i32.const 0) (i32.const 16)))
+    return commandWat({
+      segments: [dname, lCalls],
+      locals: '(local $fd i32) (local $p i32) (local $end i32) (local $len i32) (local $cookie i64) (local $used i32) (local $calls i32)',
+      body: `(drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${dname.ptr}) (i32.const ${dname.len}) (i32.const 2) (i64.const 0x4000) (i64.const 0) (i32.const 0) (i32.const 16)))
         (local.set $fd (i32.load (i32.const 16)))
         (block $eof (loop $call
           (local.set $calls (i32.add (local.get $calls) (i32.const 1)))
@@ -156,15 +105,16 @@ const guests = {
           (br_if $call (i32.eq (local.get $used) (i32.const 37)))))
         (call $str (i32.const ${lCalls.ptr}) (i32.const ${lCalls.len}))
         (call $n (i32.lt_u (local.get $calls) (i32.const 1000)))
-        (call $flush)))`;
+        (call $flush)`,
+    });
   },
   // O_APPEND reported by fd_fdstat_get; nanosecond times through path_filestat_set_times.
   'fdstat-and-times': () => {
     const [lFlags, lSet, lGet, fname, lNow, lAfter] = labels('fdstat fs_flags', 'set times', 'get times', 'f.txt',
       'set mtime now', 'after now: atim, mtim later than 2023');
-    return `(module ${PRELUDE} ${[lFlags, lSet, lGet, fname, lNow, lAfter].map((d) => d.seg).join(' ')}
-      (func (export "_start")
-        (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 1) (i64.const 0x40) (i64.const 0) (i32.const 1) (i32.const 16)))
+    return commandWat({
+      segments: [lFlags, lSet, lGet, fname, lNow, lAfter],
+      body: `(drop (call $path_open (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 1) (i64.const 0x40) (i64.const 0) (i32.const 1) (i32.const 16)))
         (call $str (i32.const ${lFlags.ptr}) (i32.const ${lFlags.len}))
         (call $n (call $fd_fdstat_get (i32.load (i32.const 16)) (i32.const 32)))
         (call $n (i32.load16_u (i32.const 34)))
@@ -184,7 +134,8 @@ const guests = {
         (call $n (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const ${fname.ptr}) (i32.const ${fname.len}) (i32.const 64)))
         (call $num (i64.load (i32.const 104)))
         (call $n (i64.gt_u (i64.load (i32.const 112)) (i64.const 1700000000000000000)))
-        (call $flush)))`;
+        (call $flush)`,
+    });
   },
 };
 

@@ -1,38 +1,46 @@
 'use strict';
-// A tiny WAT command-guest template for the filesystem defect and unstable-ABI specs: imports
-// the named functions from the chosen module, exports memory, and gives the body line-printing
-// helpers. Inside a body: (call $str ptr len) appends bytes, (call $num i64) appends " N",
-// (call $n i32) appends " N" (unsigned), (call $flush) writes the line plus "\n" to stdout.
-// Memory: 0..1023 results, 1024..4095 strings (data segments), 4096..8191 buffers,
-// 8192.. the line buffer.
+// The WAT command-guest template of the filesystem specs (defects, unstable ABI, the
+// differential guests in fs-wat-guests.js): imports the filesystem calls below from the
+// chosen module, exports memory, and gives the body line-printing helpers. Inside a body:
+// (call $str ptr len) appends bytes, (call $ch c) appends one byte, (call $num i64) appends
+// " N", (call $n i32) appends " N" (unsigned), (call $flush) writes the line plus "\n" to
+// stdout. Memory: 0..999 results, 1000..1011 $flush's iovec, 1024..4095 strings (data
+// segments), 4096..8191 buffers, 8192.. the line buffer.
 
-const SIGS = {
-  fd_write: 'i32 i32 i32 i32', fd_close: 'i32', fd_seek: 'i32 i64 i32 i32',
-  fd_fdstat_get: 'i32 i32', fd_filestat_get: 'i32 i32', fd_readdir: 'i32 i32 i32 i64 i32',
-  fd_prestat_dir_name: 'i32 i32 i32', poll_oneoff: 'i32 i32 i32 i32',
-  path_open: 'i32 i32 i32 i32 i32 i64 i64 i32 i32', path_readlink: 'i32 i32 i32 i32 i32 i32',
-  path_filestat_get: 'i32 i32 i32 i32 i32', path_filestat_set_times: 'i32 i32 i32 i32 i64 i64 i32',
-};
+const { importLines } = require('./guest.js');
 
-/** strings: { addr: text } placed as data segments (latin1 bytes, any byte allowed). */
-function commandWat({ module = 'wasi_snapshot_preview1', strings = {}, locals = '', body }) {
-  const imports = Object.entries(SIGS).map(([name, params]) =>
-    `(import "${module}" "${name}" (func $${name} (param ${params}) (result i32)))`);
-  const data = Object.entries(strings).map(([addr, text]) => {
-    const esc = [...Buffer.from(text, 'latin1')].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
-    return `(data (i32.const ${addr}) "${esc}")`;
-  });
+const IMPORTS = [
+  'fd_write', 'fd_close', 'fd_seek', 'fd_fdstat_get', 'fd_filestat_get', 'fd_readdir', 'fd_prestat_dir_name',
+  'poll_oneoff', 'path_open', 'path_readlink', 'path_filestat_get', 'path_filestat_set_times', 'path_symlink',
+  'path_create_directory',
+];
+
+/** Bytes placed at a fixed address: { seg (the data segment), ptr, len } (latin1, any byte). */
+function data(addr, text) {
+  const b = Buffer.from(text, 'latin1');
+  const esc = [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
+  return { seg: `(data (i32.const ${addr}) "${esc}")`, ptr: addr, len: b.length };
+}
+
+/**
+ * strings: { addr: text } and segments: [data(addr, text)…], placed as data segments;
+ * locals: `_start`'s locals; body: its instructions.
+ */
+function commandWat({ module = 'wasi_snapshot_preview1', strings = {}, segments = [], locals = '', body }) {
+  const segs = [...Object.entries(strings).map(([addr, text]) => data(Number(addr), text)), ...segments];
   return `(module
-  ${imports.join('\n  ')}
+  ${importLines(module, IMPORTS).join('\n  ')}
   (memory (export "memory") 1)
-  ${data.join('\n  ')}
+  ${segs.map((d) => d.seg).join('\n  ')}
   (global $out (mut i32) (i32.const 8192))
+  ;; append bytes [ptr, ptr+len) to the line buffer
   (func $str (param $p i32) (param $len i32)
     (memory.copy (global.get $out) (local.get $p) (local.get $len))
     (global.set $out (i32.add (global.get $out) (local.get $len))))
   (func $ch (param $c i32)
     (i32.store8 (global.get $out) (local.get $c))
     (global.set $out (i32.add (global.get $out) (i32.const 1))))
+  ;; append an unsigned 64-bit decimal number, preceded by a space
   (func $num (param $v i64) (local $s i32) (local $e i32) (local $t i32)
     (call $ch (i32.const 32))
     (local.set $s (global.get $out))
@@ -40,6 +48,7 @@ function commandWat({ module = 'wasi_snapshot_preview1', strings = {}, locals = 
       (call $ch (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $v) (i64.const 10)))))
       (local.set $v (i64.div_u (local.get $v) (i64.const 10)))
       (br_if $d (i64.ne (local.get $v) (i64.const 0))))
+    ;; reverse the digits in place
     (local.set $e (i32.sub (global.get $out) (i32.const 1)))
     (block $x (loop $r
       (br_if $x (i32.ge_u (local.get $s) (local.get $e)))
@@ -50,6 +59,7 @@ function commandWat({ module = 'wasi_snapshot_preview1', strings = {}, locals = 
       (local.set $e (i32.sub (local.get $e) (i32.const 1)))
       (br $r))))
   (func $n (param $v i32) (call $num (i64.extend_i32_u (local.get $v))))
+  ;; write the line buffer plus a newline to fd 1 and reset it
   (func $flush
     (call $ch (i32.const 10))
     (i32.store (i32.const 1000) (i32.const 8192))
@@ -70,4 +80,4 @@ function lines(stdout) {
   return out;
 }
 
-module.exports = { commandWat, lines };
+module.exports = { commandWat, data, lines };
