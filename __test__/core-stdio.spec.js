@@ -9,17 +9,10 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { tmpdir, rm, wasmFile } = require('./helpers.js');
+const { tmpdir, rm, wasmFile, runGuestPiped } = require('./helpers.js');
 const { guest } = require('./guest.js');
 
 const runner = path.join(__dirname, 'runner.js');
-
-/** Runs a guest with stdin fed from a real pipe (`printf | node`). */
-function viaPipe(impl, file, input, wasiOptions = {}) {
-  const cmd = 'printf "%s" "$1" | exec "$2" --no-warnings "$3" "$4" "$5" "$6"';
-  const res = spawnSync('/bin/sh', ['-c', cmd, 'sh', input, process.execPath, runner, impl, file, JSON.stringify(wasiOptions)], { encoding: 'utf8' });
-  return { stdout: res.stdout, stderr: res.stderr, status: res.status, signal: res.signal };
-}
 
 /** Runs a guest with the given stdio (spawn's stdio option), collecting stdout/stderr if piped. */
 function spawnGuest(impl, file, wasiOptions, stdio, onSpawn = () => {}) {
@@ -63,7 +56,7 @@ const catGuest = {
 
 test('fd_read: stdin from a pipe, through two iovecs, to EOF', async (t) => {
   await withGuest(catGuest, (file) => {
-    const res = viaPipe('wasi-rs', file, 'hello pipe');
+    const res = runGuestPiped('wasi-rs', file, 'hello pipe');
     t.is(res.stderr, '');
     t.is(res.status, 0);
     t.is(res.stdout, 'read 0 10 \nhello pipe\nread 0 0 \n');
@@ -90,7 +83,7 @@ const describeGuest = {
 
 test('a pipe on stdin: filetype unknown, not seekable (ESPIPE), not a socket (ENOTSOCK)', async (t) => {
   await withGuest(describeGuest, (file) => {
-    const res = viaPipe('wasi-rs', file, 'abc');
+    const res = runGuestPiped('wasi-rs', file, 'abc');
     t.is(res.stderr, '');
     t.is(res.stdout, [
       'fdstat 0 0 0 0 ', 'seek 70 ', 'tell 70 ', 'pread 70 ', 'pwrite 70 ', 'filestat 0 0 ',
@@ -177,7 +170,7 @@ test('poll_oneoff: a pipe with data is readable with nbytes; a pipe at EOF repor
   };
   await withGuest(pollGuest, (file) => {
     // Stdout is Node's 'pipe' stdio here (a socketpair): writable at once.
-    const withData = viaPipe('wasi-rs', file, 'xyz');
+    const withData = runGuestPiped('wasi-rs', file, 'xyz');
     t.is(withData.stderr, '');
     const lines = withData.stdout.split('\n');
     t.is(lines[0], 'poll 0 2 ');
@@ -185,7 +178,7 @@ test('poll_oneoff: a pipe with data is readable with nbytes; a pipe at EOF repor
     t.true(['event 1 0 1 3 0 ', 'event 1 0 1 3 1 '].includes(lines[1]), lines[1]);
     t.is(lines[2], 'event 2 0 2 0 0 ');
 
-    const atEof = viaPipe('wasi-rs', file, '');
+    const atEof = runGuestPiped('wasi-rs', file, '');
     t.is(atEof.stderr, '');
     // The write end is closed once printf exits; poll may catch stdout first, so retry-free
     // parsing: the fd_read event, whenever present, carries the hangup flag and 0 bytes.

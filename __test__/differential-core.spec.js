@@ -11,7 +11,7 @@ const test = require('ava');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { tmpdir, rm, runGuest } = require('./helpers.js');
+const { tmpdir, rm, runGuest, runGuestPiped } = require('./helpers.js');
 const { guest } = require('./guest.js');
 const differences = require('./differences.js');
 
@@ -313,10 +313,8 @@ test('differential: a FIFO on stdin (node:wasi calls it a socket)', async (t) =>
         ${call('fd_read 0', '(call $fd_read (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 120))')}
         (call $i (i32.load (i32.const 120))) (call $print (i32.const 200) (i32.load (i32.const 120))) (call $nl)`,
     }));
-    const runner = path.join(__dirname, 'runner.js');
-    const run = (impl) => spawnSync('/bin/sh', ['-c', 'printf piped | exec "$1" --no-warnings "$2" "$3" "$4" "{}"', 'sh', process.execPath, runner, impl, file], { encoding: 'utf8' });
-    const ours = run('wasi-rs');
-    const theirs = run('node');
+    const ours = runGuestPiped('wasi-rs', file, 'piped');
+    const theirs = runGuestPiped('node', file, 'piped');
     t.log('known difference: stdio-pipe-filetype');
     t.true(byId.has('stdio-pipe-filetype'));
     t.is(ours.stdout, 'fd_fdstat_get 0 0 \nfiletype 0 \nfd_read 0 0 \n5 piped\n');

@@ -57,6 +57,18 @@ function runGuest(impl, wasmFile, options = {}) {
   };
 }
 
+/**
+ * Runs a guest in a child Node process whose stdin is a real pipe (the shell's `printf input |`;
+ * Node's own 'pipe' stdio is a socketpair). options: the WASI options. Returns { stdout,
+ * stderr, status, signal }.
+ */
+function runGuestPiped(impl, wasmFile, input, options = {}) {
+  const cmd = 'printf "%s" "$1" | exec "$2" --no-warnings "$3" "$4" "$5" "$6"';
+  const args = ['-c', cmd, 'sh', input, process.execPath, runner, impl, wasmFile, JSON.stringify(options)];
+  const res = spawnSync('/bin/sh', args, { encoding: 'utf8' });
+  return { stdout: res.stdout, stderr: res.stderr, status: res.status, signal: res.signal };
+}
+
 /** Writes a wasm buffer to a temporary file and returns its path. */
 function wasmFile(buffer, dir = tmpdir()) {
   const file = path.join(dir, 'guest.wasm');
@@ -64,4 +76,4 @@ function wasmFile(buffer, dir = tmpdir()) {
   return file;
 }
 
-module.exports = { root, wat, instantiate, tmpdir, rm, runGuest, wasmFile };
+module.exports = { root, wat, instantiate, tmpdir, rm, runGuest, runGuestPiped, wasmFile };
