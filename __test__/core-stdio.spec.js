@@ -10,7 +10,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { tmpdir, rm, wasmFile, runGuestPiped } = require('./helpers.js');
-const { guest } = require('./guest.js');
+const { guest, printEvents } = require('./guest.js');
 
 const runner = path.join(__dirname, 'runner.js');
 
@@ -156,17 +156,7 @@ test('poll_oneoff: a pipe with data is readable with nbytes; a pipe at EOF repor
       (i64.store (i32.const 48) (i64.const 2)) (i32.store8 (i32.const 56) (i32.const 2)) (i32.store (i32.const 64) (i32.const 1))
       (say "poll ") (call $i (call $poll_oneoff (i32.const 0) (i32.const 1000) (i32.const 2) (i32.const 900)))
       (call $i (i32.load (i32.const 900))) (call $nl)
-      (block $done (loop $ev
-        (br_if $done (i32.ge_u (local.get $k) (i32.load (i32.const 900))))
-        (say "event ")
-        (call $u (i64.load (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $i (i32.load16_u offset=8 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $i (i32.load8_u offset=10 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $u (i64.load offset=16 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $i (i32.load16_u offset=24 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $nl)
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $ev)))`,
+      ${printEvents(1000, 900, { flags: true })}`,
   };
   await withGuest(pollGuest, (file) => {
     // Stdout is Node's 'pipe' stdio here (a socketpair): writable at once.

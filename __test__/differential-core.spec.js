@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { tmpdir, rm, runGuest, runGuestPiped } = require('./helpers.js');
-const { guest } = require('./guest.js');
+const { guest, printEvents } = require('./guest.js');
 const differences = require('./differences.js');
 
 const byId = new Map(differences.map((d) => [d.id, d]));
@@ -155,16 +155,7 @@ const GUESTS = {
       (i64.store (i32.const 120) (i64.const 60000000000))
       ${call('poll fds', '(call $poll_oneoff (i32.const 0) (i32.const 1000) (i32.const 3) (i32.const 900))')}
       (say "nevents ") (call $i (i32.load (i32.const 900))) (call $nl)
-      (block $done (loop $ev
-        (br_if $done (i32.ge_u (local.get $k) (i32.load (i32.const 900))))
-        (say "event ")
-        (call $u (i64.load (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $i (i32.load16_u offset=8 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $i (i32.load8_u offset=10 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $u (i64.load offset=16 (i32.add (i32.const 1000) (i32.mul (local.get $k) (i32.const 32)))))
-        (call $nl)
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $ev)))
+      ${printEvents(1000, 900)}
       ;; One relative clock per clock id (1 ms), then an absolute one in the past.
       ${[0, 1, 2, 3].map((id) => `(i64.store (i32.const 0) (i64.const ${10 + id})) (i32.store8 (i32.const 8) (i32.const 0))
         (i32.store (i32.const 16) (i32.const ${id})) (i64.store (i32.const 24) (i64.const 1000000)) (i32.store16 (i32.const 40) (i32.const 0))

@@ -134,6 +134,26 @@ function proxySource(options = {}) {
   return guestSource({ ...options, funcs: `${wrappers.join('\n')}\n${options.funcs ?? ''}` });
 }
 
+/**
+ * Guest instructions printing each poll_oneoff event as a line "event userdata error type
+ * nbytes " (and the fd_readwrite flags with `flags`): the events at `events`, their count (a
+ * u32) at `count`. The guest declares `(local $k i32)`, starting at 0.
+ */
+function printEvents(events, count, { flags = false } = {}) {
+  const at = `(i32.add (i32.const ${events}) (i32.mul (local.get $k) (i32.const 32)))`;
+  return `(block $done (loop $ev
+        (br_if $done (i32.ge_u (local.get $k) (i32.load (i32.const ${count}))))
+        (say "event ")
+        (call $u (i64.load ${at}))
+        (call $i (i32.load16_u offset=8 ${at}))
+        (call $i (i32.load8_u offset=10 ${at}))
+        (call $u (i64.load offset=16 ${at}))
+        ${flags ? `(call $i (i32.load16_u offset=24 ${at}))` : ''}
+        (call $nl)
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ev)))`;
+}
+
 /** Compiles a proxy guest (see proxySource). */
 function proxy(options) {
   return wat(proxySource(options));
@@ -145,5 +165,5 @@ function guest(options) {
 }
 
 module.exports = {
-  guest, guestSource, proxy, proxySource, importLines, SIGNATURES, WASI_SIGNATURES, ALL_SIGNATURES, PRINT_IOV, STRINGS,
+  guest, guestSource, proxy, proxySource, printEvents, importLines, SIGNATURES, WASI_SIGNATURES, ALL_SIGNATURES, PRINT_IOV, STRINGS,
 };
