@@ -5,10 +5,19 @@
 //! exercises the syscall layer directly against an owned memory image.
 
 pub mod abi;
-#[cfg(all(feature = "node", not(test), unix, not(wasi_rs_unsupported)))]
+#[cfg(all(
+    feature = "node",
+    not(test),
+    any(unix, windows),
+    not(wasi_rs_unsupported)
+))]
 mod binding;
 // Windows: the addon loads and inspects modules; hosting refuses (see the file).
-#[cfg(all(feature = "node", not(test), any(not(unix), wasi_rs_unsupported)))]
+#[cfg(all(
+    feature = "node",
+    not(test),
+    any(not(any(unix, windows)), wasi_rs_unsupported)
+))]
 #[path = "binding/unsupported.rs"]
 mod binding;
 pub mod inspect;

@@ -33,11 +33,14 @@ use napi::sys;
 use napi_derive::napi;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
+#[cfg(unix)]
 use std::fs::File;
+#[cfg(unix)]
 use std::os::fd::{AsFd, BorrowedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::rc::Rc;
+#[cfg(unix)]
 use std::sync::{Arc, Mutex, Weak};
 
 pub(crate) struct Instance {
@@ -374,15 +377,25 @@ fn check(st: sys::napi_status) -> Result<()> {
     }
 }
 
+// Windows: Node's fds are C runtime fds; the handle behind one is duplicated instead.
+#[cfg(windows)]
+#[path = "stdio_windows.rs"]
+mod stdio_windows;
+#[cfg(windows)]
+use stdio_windows::stdio_file;
+
 /// The duplicates of host stdio fds that instances hold: (host fd, the file it named, the
 /// duplicate). Instances naming the same host fd share one duplicate, so constructing many
 /// instances does not cost three fds each until they are collected.
+#[cfg(unix)]
 static STDIO: Mutex<Vec<(i32, FileId, Weak<File>)>> = Mutex::new(Vec::new());
 
 /// (device, inode) of an open fd, and for a regular file the offset of its open file
 /// description.
+#[cfg(unix)]
 type FileId = (u64, u64);
 
+#[cfg(unix)]
 fn file_id(fd: BorrowedFd<'_>) -> std::result::Result<(FileId, Option<u64>), Errno> {
     let st = rustix::fs::fstat(fd).map_err(crate::host::errno)?;
     let regular =
@@ -400,6 +413,7 @@ fn file_id(fd: BorrowedFd<'_>) -> std::result::Result<(FileId, Option<u64>), Err
 /// names the same file (and, for a regular file, a description at the same offset, as the
 /// same description is: a file reopened on that fd number has its own), else a new one.
 /// EBADF when `fd` is not open.
+#[cfg(unix)]
 fn stdio_file(fd: i32) -> std::result::Result<Arc<File>, Errno> {
     if fd < 0 {
         return Err(Errno::EBADF);

@@ -1,9 +1,8 @@
-//! The binding on platforms with no WASI host yet: Windows. The host layer (`ctx`, `fd_table`,
-//! `sandbox`, `syscalls`) is built on POSIX fds, `openat` and `readv`, and has no Windows
-//! implementation, so there the addon still loads, `inspectModule` works (`wasi-rs inspect`),
-//! and `createHost` throws `ERR_WASI_RS_UNSUPPORTED_PLATFORM`: `new WASI()` fails with one
-//! clear line, not with a missing binary or a crash. Built on Linux too with
-//! `RUSTFLAGS="--cfg wasi_rs_unsupported"` (see .ci/run), so this file is compiled on every run.
+//! The binding for a platform with no WASI host (neither Unix nor Windows): the addon still
+//! loads, `inspectModule` works (`wasi-rs inspect`), and `createHost` throws
+//! `ERR_WASI_RS_UNSUPPORTED_PLATFORM`: `new WASI()` fails with one clear line, not with a
+//! missing binary or a crash. Built on Linux too with `RUSTFLAGS="--cfg wasi_rs_unsupported"`
+//! (see .ci/run), so this file is compiled on every run.
 
 #[path = "inspect.rs"]
 mod inspect;
@@ -14,8 +13,8 @@ use napi_derive::napi;
 fn refuse(env: &Env) -> Result<()> {
     env.throw_error(
         &format!(
-            "wasi-rs cannot host WASI guests on {} yet: its host layer is POSIX (Linux, macOS). \
-             inspectModule works.",
+            "wasi-rs cannot host WASI guests on {} yet: its host layer supports Linux, macOS and \
+             Windows. inspectModule works.",
             std::env::consts::OS
         ),
         Some("ERR_WASI_RS_UNSUPPORTED_PLATFORM"),
