@@ -5,7 +5,8 @@
 #   aarch64-unknown-linux-gnu    under qemu-user, linked with aarch64-linux-gnu-gcc
 #   aarch64-unknown-linux-musl   under qemu-user, linked with aarch64-linux-gnu-gcc
 #   Windows (x86_64-pc-windows-gnu, the code the msvc builds share) under wine:
-#                                scripts/test-windows.sh
+#                                scripts/test-windows.sh, then the addon itself in Node for
+#                                Windows under wine: scripts/test-windows-node.sh
 # (x86_64-unknown-linux-gnu is `npm test` itself; macOS cannot be run here: compile-checked by
 # scripts/check-targets.sh only.)
 # Needs: rustup; for arm64 qemu-user and gcc-aarch64-linux-gnu + libc6-dev-arm64-cross
@@ -61,6 +62,15 @@ if out="$(scripts/test-windows.sh 2>&1)"; then
 else
   echo "$out" | tail -40
   failed+=(windows)
+fi
+
+echo "==> Windows addon in Node for Windows (wine): scripts/test-windows-node.sh"
+if out="$(scripts/test-windows-node.sh 2>&1)"; then
+  echo "$out" | grep -E '^(SKIPPED|ok|note)'
+  if grep -q '^SKIPPED' <<<"$out"; then skipped+=(windows-node); else passed+=(windows-node); fi
+else
+  echo "$out" | tail -40
+  failed+=(windows-node)
 fi
 
 echo "==> test-targets summary"
