@@ -26,7 +26,7 @@ use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::os::unix::fs::{symlink, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use wasi_rs::abi::Version;
 use wasi_rs::ctx::{Ctx, Preopen};
 use wasi_rs::memory::{GuestMemory, OwnedMemory};
@@ -319,7 +319,8 @@ fn open_fds() -> BTreeMap<String, String> {
     out
 }
 
-fn stdio() -> [OwnedFd; 3] {
+/// The instance's stdio, as the binding hands it over (shared duplicates).
+fn stdio() -> [Arc<fs::File>; 3] {
     let null = || {
         OwnedFd::from(
             fs::OpenOptions::new()
@@ -333,7 +334,7 @@ fn stdio() -> [OwnedFd; 3] {
     let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
     b.write_all(b"ping").unwrap();
     drop(b);
-    [OwnedFd::from(a), null(), null()]
+    [OwnedFd::from(a), null(), null()].map(|fd| Arc::new(fs::File::from(fd)))
 }
 
 fn path_bytes(sel: &PathSel) -> Vec<u8> {
