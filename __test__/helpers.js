@@ -33,7 +33,13 @@ function tmpdir(prefix = 'wasi-rs-') {
 }
 
 function rm(dir) {
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch (err) {
+    // Windows: a directory that a live WASI instance still holds (a preopen, a file opened in
+    // it, a stdio file) cannot be removed until the instance is collected.
+    if (process.platform !== 'win32' || !['EBUSY', 'ENOTEMPTY', 'EPERM'].includes(err.code)) throw err;
+  }
 }
 
 /**

@@ -38,6 +38,12 @@ if (unsupported) {
     t.is(wasi.start(instance), 0);
     fs.closeSync(fd);
     t.is(fs.readFileSync(out, 'utf8'), 'Hello from WebAssembly, run by wasi-rs!\n');
-    fs.rmSync(path.dirname(out), { recursive: true });
+    try {
+      fs.rmSync(path.dirname(out), { recursive: true });
+    } catch (err) {
+      // Windows: the instance holds its duplicate of `out` until it is collected, and a file
+      // with an open handle cannot leave its directory (ENOTEMPTY); the directory stays.
+      if (process.platform !== 'win32') throw err;
+    }
   });
 }

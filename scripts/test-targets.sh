@@ -66,7 +66,7 @@ fi
 
 echo "==> Windows addon in Node for Windows (wine): scripts/test-windows-node.sh"
 if out="$(scripts/test-windows-node.sh 2>&1)"; then
-  echo "$out" | grep -E '^(SKIPPED|ok|note)'
+  echo "$out" | grep -E '^(SKIPPED|ok|note)|(passed|failed)$'
   if grep -q '^SKIPPED' <<<"$out"; then skipped+=(windows-node); else passed+=(windows-node); fi
 else
   echo "$out" | tail -40

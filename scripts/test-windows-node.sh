@@ -3,7 +3,7 @@
 # stdio fds turned into handles, src/binding/stdio_windows.rs) and the host layer together.
 # scripts/wine/node-check.js loads the package, inspects a module, runs hello.wasm with a file
 # as stdout, and runs a guest that reads, creates and mkdirs beneath a preopen and tries to
-# escape it.
+# escape it; then AVA runs __test__/platform.spec.js there.
 # How: the addon is cross-built for x86_64-pc-windows-gnu with mingw-w64 (with napi's
 # dyn-symbols, so Node-API is found in node.exe at load time as the msvc builds do; napi-build
 # insists on linking a libnode.dll for -gnu, so a stub one, from which nothing is imported, is
@@ -81,5 +81,19 @@ cat "$out"
 if [ "$status" -ne 0 ]; then
   cat "$err"
   echo "FAILED: node-check.js exited with $status"
+  exit 1
+fi
+
+# The project's own platform test, through AVA, on Node for Windows: the addon is put where
+# lib/native.js looks first (the package root; *.node is ignored by git) for this run only.
+echo "==> node.exe $node_version (wine): ava __test__/platform.spec.js"
+cp "$dll" wasi-rs.win32-x64-msvc.node
+status=0
+"$wine" "$nodedir/package/bin/node.exe" "$(winpath node_modules/ava/entrypoints/cli.mjs)" \
+  __test__/platform.spec.js >"$out" 2>&1 </dev/null || status=$?
+rm -f wasi-rs.win32-x64-msvc.node
+grep -E '(passed|failed)$|^ +(√|×) ' "$out" || cat "$out"
+if [ "$status" -ne 0 ]; then
+  echo "FAILED: AVA exited with $status"
   exit 1
 fi

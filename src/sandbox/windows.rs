@@ -2,8 +2,9 @@
 //! resolver walks component by component from the handle and refuses to leave it). The
 //! checks on the guest's path text are the shared ones in `sandbox/mod.rs`; these functions
 //! have the POSIX side's names and meaning. Windows differences, each with its errno:
-//! - a guest path containing `\` or `:` is EINVAL: on Windows they would be a separator, a
-//!   drive or a stream name, not part of a file name;
+//! - a guest path containing `\` or `:` is ENOTCAPABLE, as an absolute path is: on Windows
+//!   they would make it a drive, UNC or rooted path, a stream name or a separator, never part
+//!   of a file name (`C:\secret` is Windows' absolute path);
 //! - creating a symlink needs a privilege (or developer mode) Windows may not grant: EPERM;
 //!   a symlink to a directory is made as a directory symlink when the target exists and is
 //!   a directory, else as a file symlink;
@@ -64,7 +65,7 @@ const READ_ATTRIBUTES: u32 = 0x80;
 /// A path as Windows may see it: `\` and `:` would not be part of a name there.
 fn win_path(path: &str) -> Result<&Path, Errno> {
     if path.contains(['\\', ':']) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::ENOTCAPABLE);
     }
     Ok(Path::new(path))
 }
