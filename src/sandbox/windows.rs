@@ -105,11 +105,13 @@ fn open_with(
         o.custom_flags(WRITE_THROUGH);
     }
     let f = dir.open_with(p, &o).map_err(io_err)?;
-    if slash || flags.contains(OFlags::DIRECTORY) {
-        let m = f.metadata().map_err(io_err)?;
-        if !m.is_dir() {
-            return Err(Errno::ENOTDIR);
-        }
+    let is_dir = f.metadata().map_err(io_err)?.is_dir();
+    if !is_dir && (slash || flags.contains(OFlags::DIRECTORY)) {
+        return Err(Errno::ENOTDIR);
+    }
+    // Windows opens a directory with write access (backup semantics); POSIX refuses.
+    if is_dir && write {
+        return Err(Errno::EISDIR);
     }
     Ok(f)
 }
@@ -169,15 +171,42 @@ pub fn unlink(dir: &Dir, path: &str) -> Result<(), Errno> {
     dir.remove_file_or_symlink(p).map_err(io_err)
 }
 
+/// What a name is, without following a final symlink: None when it does not exist.
+fn kind(dir: &Dir, path: &Path) -> Option<(bool, bool)> {
+    dir.symlink_metadata(path)
+        .ok()
+        .map(|m| (m.is_dir() && !m.is_symlink(), m.is_symlink()))
+}
+
+/// Renames `old` to `new`. Windows would replace a file by a directory and answers EACCES
+/// where POSIX names the conflict, so the POSIX errnos are found first: a directory onto a
+/// file is ENOTDIR, a file onto a directory EISDIR, a directory onto a non-empty one
+/// ENOTEMPTY.
 pub fn rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> Result<(), Errno> {
-    old_dir
-        .rename(win_path(old)?, new_dir, win_path(new)?)
-        .map_err(io_err)
+    let (o, n) = (win_path(old)?, win_path(new)?);
+    if let (Some((old_is_dir, _)), Some((new_is_dir, _))) = (kind(old_dir, o), kind(new_dir, n)) {
+        match (old_is_dir, new_is_dir) {
+            (true, false) => return Err(Errno::ENOTDIR),
+            (false, true) => return Err(Errno::EISDIR),
+            (true, true) => {
+                let mut entries = new_dir.read_dir(n).map_err(io_err)?;
+                if entries.next().is_some() {
+                    return Err(Errno::ENOTEMPTY);
+                }
+            }
+            (false, false) => {}
+        }
+    }
+    old_dir.rename(o, new_dir, n).map_err(io_err)
 }
 
 /// A new hard link `new` to `old` (with `follow`, to the file a final symlink names).
 pub fn link(old_dir: &Dir, old: &str, follow: bool, new_dir: &Dir, new: &str) -> Result<(), Errno> {
     let (old, new) = (win_path(old)?, win_path(new)?);
+    // POSIX: a hard link to a directory is EPERM (Windows answers EACCES).
+    if kind(old_dir, old).is_some_and(|(is_dir, _)| is_dir) {
+        return Err(Errno::EPERM);
+    }
     if follow {
         let target = old_dir.canonicalize(old).map_err(io_err)?;
         return old_dir.hard_link(&target, new_dir, new).map_err(io_err);
@@ -213,7 +242,12 @@ pub fn readlink(dir: &Dir, path: &str) -> Result<Vec<u8>, Errno> {
             Errno::ENOTDIR
         });
     }
-    let v = dir.read_link_contents(win_path(p)?).map_err(io_err)?;
+    let p = win_path(p)?;
+    // POSIX: readlink of something that is not a symlink is EINVAL.
+    if kind(dir, p).is_some_and(|(_, is_link)| !is_link) {
+        return Err(Errno::EINVAL);
+    }
+    let v = dir.read_link_contents(p).map_err(io_err)?;
     let s = v.to_str().ok_or(Errno::EILSEQ)?;
     Ok(s.replace('\\', "/").into_bytes())
 }

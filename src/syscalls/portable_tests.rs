@@ -428,3 +428,51 @@ fn symlinks_stay_beneath_the_preopen() {
         );
     }
 }
+
+#[test]
+fn conflicts_answer_the_posix_errnos() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), b"x").unwrap();
+    std::fs::create_dir(d.path().join("d")).unwrap();
+    std::fs::create_dir(d.path().join("full")).unwrap();
+    std::fs::write(d.path().join("full").join("inner"), b"y").unwrap();
+    let p = open_preopen("/sandbox", d.path().to_str().unwrap()).unwrap();
+    let mut ctx = ctx([null(), null(), null()], vec![p]);
+    let mut m = OwnedMemory::new(8192);
+    let g = m.view();
+    let (fp, fl) = text(&g, 100, "f");
+    let (dp, dl) = text(&g, 200, "d");
+    let (np, nl) = text(&g, 300, "full");
+    let (xp, xl) = text(&g, 400, "new");
+    // A directory cannot be opened for writing.
+    assert_eq!(
+        path::path_open(&mut ctx, &g, 3, 0, dp, dl, 0, rights::FD_WRITE, 0, 0, 500),
+        Err(Errno::EISDIR)
+    );
+    // rename: directory onto a file, file onto a directory, onto a non-empty directory.
+    assert_eq!(
+        path::path_rename(&mut ctx, &g, 3, dp, dl, 3, fp, fl),
+        Err(Errno::ENOTDIR)
+    );
+    assert_eq!(
+        path::path_rename(&mut ctx, &g, 3, fp, fl, 3, dp, dl),
+        Err(Errno::EISDIR)
+    );
+    assert_eq!(
+        path::path_rename(&mut ctx, &g, 3, dp, dl, 3, np, nl),
+        Err(Errno::ENOTEMPTY)
+    );
+    assert!(d.path().join("d").is_dir() && d.path().join("f").is_file());
+    // A directory onto an empty one replaces it.
+    path::path_rename(&mut ctx, &g, 3, np, nl, 3, xp, xl).unwrap();
+    assert!(d.path().join("new").join("inner").is_file());
+    // No hard link to a directory; readlink of a file is EINVAL.
+    assert_eq!(
+        path::path_link(&mut ctx, &g, 3, 0, dp, dl, 3, np, nl),
+        Err(Errno::EPERM)
+    );
+    assert_eq!(
+        path::path_readlink(&mut ctx, &g, 3, fp, fl, 600, 100, 700),
+        Err(Errno::EINVAL)
+    );
+}
