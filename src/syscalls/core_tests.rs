@@ -187,46 +187,6 @@ fn proc_raise_is_enosys_and_sched_yield_succeeds() {
 }
 
 #[test]
-fn fd_io_on_a_stdio_file() {
-    let (guest, mut check) = temp_file(b"0123456789");
-    let mut ctx = ctx_with(Version::Preview1, &[], &[], [devnull(), guest, devnull()]);
-    let mut m = OwnedMemory::new(4096);
-    let g = m.view();
-    // pread at 3 into two iovecs; the position stays at 0.
-    set_iovs(&g, 0, &[(1000, 2), (2000, 3)]);
-    fd::fd_pread(&mut ctx, &g, 1, 0, 2, 3, 100).unwrap();
-    assert_eq!(g.read_u32(100).unwrap(), 5);
-    assert_eq!(g.read_bytes(1000, 2).unwrap(), b"34");
-    assert_eq!(g.read_bytes(2000, 3).unwrap(), b"567");
-    fd::fd_tell(&mut ctx, &g, 1, 104).unwrap();
-    assert_eq!(g.read_u64(104).unwrap(), 0);
-    // seek END -2, write "AB" (extends nothing), pwrite "Z" at 0.
-    fd::fd_seek(&mut ctx, &g, 1, (-2i64) as u64, 2, 104).unwrap();
-    assert_eq!(g.read_u64(104).unwrap(), 8);
-    g.write_bytes(3000, b"ABZ").unwrap();
-    set_iovs(&g, 0, &[(3000, 2)]);
-    fd::fd_write(&mut ctx, &g, 1, 0, 1, 100).unwrap();
-    set_iovs(&g, 0, &[(3002, 1)]);
-    fd::fd_pwrite(&mut ctx, &g, 1, 0, 1, 0, 100).unwrap();
-    assert_eq!(read_all(&mut check), b"Z1234567AB");
-    assert_eq!(fd::fd_seek(&mut ctx, &g, 1, 0, 3, 104), Err(Errno::EINVAL));
-    assert_eq!(
-        fd::fd_seek(&mut ctx, &g, 1, (-1i64) as u64, 0, 104),
-        Err(Errno::EINVAL)
-    );
-    assert_eq!(
-        fd::fd_pread(&mut ctx, &g, 1, 0, 1, u64::MAX, 100),
-        Err(Errno::EINVAL)
-    );
-    // /dev/null cannot seek.
-    assert_eq!(fd::fd_seek(&mut ctx, &g, 0, 0, 0, 104), Err(Errno::ESPIPE));
-    assert_eq!(
-        fd::fd_pread(&mut ctx, &g, 0, 0, 1, 0, 100),
-        Err(Errno::ESPIPE)
-    );
-}
-
-#[test]
 fn fd_close_and_renumber_touch_only_the_guest_table() {
     let (out, mut out_check) = temp_file(b"");
     let (err, mut err_check) = temp_file(b"");

@@ -86,7 +86,20 @@ fn file_calls_on_a_stdio_file() {
     assert_eq!(g.read_u32(100).unwrap(), 0);
     // The null device cannot seek; a bad whence is EINVAL.
     assert_eq!(fd::fd_seek(&mut ctx, &g, 0, 0, 0, 104), Err(Errno::ESPIPE));
+    assert_eq!(
+        fd::fd_pread(&mut ctx, &g, 0, 0, 1, 0, 100),
+        Err(Errno::ESPIPE)
+    );
     assert_eq!(fd::fd_seek(&mut ctx, &g, 1, 0, 3, 104), Err(Errno::EINVAL));
+    // A negative absolute position, and an offset past i64::MAX, are EINVAL.
+    assert_eq!(
+        fd::fd_seek(&mut ctx, &g, 1, (-1i64) as u64, 0, 104),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        fd::fd_pread(&mut ctx, &g, 1, 0, 1, u64::MAX, 100),
+        Err(Errno::EINVAL)
+    );
     // Writing to the null device succeeds and moves the bytes nowhere.
     set_iovs(&g, 0, &[(3000, 3)]);
     fd::fd_write(&mut ctx, &g, 2, 0, 1, 100).unwrap();
