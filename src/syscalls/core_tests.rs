@@ -1,6 +1,7 @@
 //! Unit tests of the non-filesystem syscalls against an owned memory image and a `Ctx` whose
 //! stdio are real host objects (temporary files, /dev/null, Unix socket pairs), without Node.
 
+use super::portable_tests::{read_all, set_iovs};
 use super::{args_env, clock, fd, poll, proc, random, sock};
 use crate::abi::{Errno, Version};
 use crate::ctx::Ctx;
@@ -42,20 +43,6 @@ fn temp_file(content: &[u8]) -> (OwnedFd, File) {
     f.seek(SeekFrom::Start(0)).unwrap();
     let guest = f.try_clone().unwrap();
     (guest.into(), f)
-}
-
-fn read_all(f: &mut File) -> Vec<u8> {
-    let mut v = Vec::new();
-    f.seek(SeekFrom::Start(0)).unwrap();
-    f.read_to_end(&mut v).unwrap();
-    v
-}
-
-fn set_iovs(g: &GuestMemory, at: u32, list: &[(u32, u32)]) {
-    for (i, &(p, n)) in list.iter().enumerate() {
-        g.write_u32(at + i as u32 * 8, p).unwrap();
-        g.write_u32(at + i as u32 * 8 + 4, n).unwrap();
-    }
 }
 
 #[test]

@@ -32,14 +32,16 @@ fn temp_file(content: &[u8]) -> (Stdio, File) {
     (Stdio::new(f.try_clone().unwrap()), f)
 }
 
-fn read_all(f: &mut File) -> Vec<u8> {
+/// All of `f`, read from its start (shared with core_tests).
+pub(super) fn read_all(f: &mut File) -> Vec<u8> {
     let mut v = Vec::new();
     f.seek(SeekFrom::Start(0)).unwrap();
     f.read_to_end(&mut v).unwrap();
     v
 }
 
-fn set_iovs(g: &GuestMemory, at: u32, list: &[(u32, u32)]) {
+/// Writes an iovec table at `at`: (pointer, length) pairs (shared with core_tests).
+pub(super) fn set_iovs(g: &GuestMemory, at: u32, list: &[(u32, u32)]) {
     for (i, &(p, n)) in list.iter().enumerate() {
         g.write_u32(at + i as u32 * 8, p).unwrap();
         g.write_u32(at + i as u32 * 8 + 4, n).unwrap();
