@@ -38,6 +38,23 @@ test('memory.grow between calls: pointers in the new region work, from wasm and 
   t.is(x.call_random_get(4 * 65536 - 8, 8), 0);
 });
 
+test('a memory bound with no pages, then grown, is seen at its new size; grow(0) rebinds too', (t) => {
+  const wasi = new WASI({ version: 'preview1', args: ['a'] });
+  const memory = new WebAssembly.Memory({ initial: 0 });
+  wasi.initialize({ exports: { memory } });
+  t.is(wasi.wasiImport.args_sizes_get(0, 4), 61, 'no pages: every pointer is out of range');
+  memory.grow(1);
+  t.is(wasi.wasiImport.args_sizes_get(0, 4), 0);
+  t.deepEqual([...new Uint32Array(memory.buffer, 0, 2)], [1, 2]);
+  // grow(0) detaches the buffer and makes a new one of the same length.
+  const before = memory.buffer;
+  memory.grow(0);
+  t.is(before.byteLength, 0);
+  t.is(wasi.wasiImport.args_sizes_get(8, 12), 0);
+  t.deepEqual([...new Uint32Array(memory.buffer, 8, 2)], [1, 2]);
+  t.is(wasi.wasiImport.args_sizes_get(65536, 0), 61);
+});
+
 test('memory.grow inside a guest, then a call into the new pages in the same run', async (t) => {
   const s = scratch();
   try {

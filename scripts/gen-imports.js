@@ -113,7 +113,9 @@ ${names.map((nm) => `  const ${nm}$ = n.${nm};`).join('\n')}
       if (memory === null) return; // the native call throws ERR_WASI_NOT_STARTED
       const m = memoryBuffer.call(memory);
       mv = new Uint8Array(m);
-      mlen = mv.length;
+      // An empty buffer cannot show its detachment (its length is 0 either way): with no
+      // pages bound, every call looks again.
+      mlen = mv.length || -1;
       bindMemory(handle, shared ? mv : m, refresh, shared);
     }
     const f = {
