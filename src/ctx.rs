@@ -45,6 +45,30 @@ pub struct Ctx {
     rng: Option<ChaCha12Rng>,
 }
 
+/// One of an instance's stdio files: a duplicate of a host stdio fd (shared by the instances
+/// that name the same host description; never the host's own fd) with what the guest is told
+/// about it.
+pub struct StdioFile {
+    pub file: Arc<File>,
+    /// Its WASI filetype.
+    pub filetype: u8,
+    /// Whether its description is in append mode (`>>`), reported by fd_fdstat_get.
+    pub append: bool,
+}
+
+impl StdioFile {
+    /// Asks the host what `file` is (one fstat, one fcntl).
+    pub fn describe(file: Arc<File>) -> Result<StdioFile, Errno> {
+        let filetype = sys::filetype(&*file)?;
+        let append = sys::is_append(&*file);
+        Ok(StdioFile {
+            file,
+            filetype,
+            append,
+        })
+    }
+}
+
 impl Ctx {
     /// Builds an instance's state. `stdio` are duplicates of the host's stdio fds (shared by
     /// the instances that name the same host fds; never the host's own fds).
@@ -55,14 +79,35 @@ impl Ctx {
         stdio: [Arc<File>; 3],
         preopens: Vec<Preopen>,
     ) -> Result<Ctx, Errno> {
+        let [a, b, c] = stdio;
+        let stdio = [
+            StdioFile::describe(a)?,
+            StdioFile::describe(b)?,
+            StdioFile::describe(c)?,
+        ];
+        Ctx::with_stdio(version, args, env, stdio, preopens)
+    }
+
+    /// [`Ctx::new`] with stdio files already described (the binding keeps their description
+    /// with the shared duplicate, so constructing an instance does not ask again).
+    pub fn with_stdio(
+        version: Version,
+        args: &[String],
+        env: &[String],
+        stdio: [StdioFile; 3],
+        preopens: Vec<Preopen>,
+    ) -> Result<Ctx, Errno> {
         let mut fds = FdTable::new();
-        for file in stdio {
-            let ft = sys::filetype(&*file)?;
+        for StdioFile {
+            file,
+            filetype: ft,
+            append,
+        } in stdio
+        {
             let (base, inheriting) = default_rights(ft);
             // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
             // not reported: Node may have made its own stdio non-blocking, and the guest still
             // gets blocking reads and writes.
-            let append = sys::is_append(&*file);
             fds.insert(FdEntry {
                 handle: Handle::Shared(file),
                 filetype: ft,

@@ -25,7 +25,7 @@ mod inspect;
 mod trace;
 
 use crate::abi::{Errno, Version};
-use crate::ctx::{open_preopen, Ctx, Preopen};
+use crate::ctx::{open_preopen, Ctx, Preopen, StdioFile};
 use crate::memory::GuestMemory;
 use crate::syscalls::SysResult;
 use napi::bindgen_prelude::*;
@@ -384,11 +384,22 @@ mod stdio_windows;
 #[cfg(windows)]
 use stdio_windows::stdio_file;
 
-/// The duplicates of host stdio fds that instances hold: (host fd, the file it named, the
-/// duplicate). Instances naming the same host fd share one duplicate, so constructing many
-/// instances does not cost three fds each until they are collected.
+/// The duplicates of host stdio fds that instances hold, so that instances naming the same
+/// host fd share one duplicate and constructing many instances does not cost three fds each
+/// until they are collected.
 #[cfg(unix)]
-static STDIO: Mutex<Vec<(i32, FileId, Weak<File>)>> = Mutex::new(Vec::new());
+static STDIO: Mutex<Vec<SharedStdio>> = Mutex::new(Vec::new());
+
+/// A duplicate of host fd `fd`, made when `fd` named the file `id`, with what the guest is
+/// told about it (its filetype, and whether the description was in append mode then).
+#[cfg(unix)]
+struct SharedStdio {
+    fd: i32,
+    id: FileId,
+    dup: Weak<File>,
+    filetype: u8,
+    append: bool,
+}
 
 /// (device, inode) of an open fd, and for a regular file the offset of its open file
 /// description.
@@ -408,37 +419,78 @@ fn file_id(fd: BorrowedFd<'_>) -> std::result::Result<(FileId, Option<u64>), Err
     Ok(((st.st_dev as u64, st.st_ino as u64), offset))
 }
 
+/// Whether fds `a` and `b` of this process name the same open file description (Linux's
+/// kcmp, one syscall). None when the kernel cannot say (no kcmp, or it is not permitted, or
+/// an fd is not open): the caller then compares what fstat shows.
+#[cfg(target_os = "linux")]
+fn same_description(pid: i32, a: i32, b: i32) -> Option<bool> {
+    const KCMP_FILE: libc::c_long = 0;
+    // SAFETY: kcmp only compares two fd numbers of this process; it reads no memory of ours.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_kcmp,
+            pid as libc::c_long,
+            pid as libc::c_long,
+            KCMP_FILE,
+            a as libc::c_long,
+            b as libc::c_long,
+        )
+    };
+    (r >= 0).then_some(r == 0)
+}
+
 /// A duplicate (close-on-exec) of host fd `fd` for an instance's stdio, so the guest never
 /// holds the Node process's own fd: the one other instances already hold when `fd` still
-/// names the same file (and, for a regular file, a description at the same offset, as the
-/// same description is: a file reopened on that fd number has its own), else a new one.
-/// EBADF when `fd` is not open.
+/// names the same open file description (Linux asks the kernel directly; elsewhere the same
+/// file and, for a regular file, a description at the same offset), else a new one. EBADF
+/// when `fd` is not open. `pid` is this process's id.
 #[cfg(unix)]
-fn stdio_file(fd: i32) -> std::result::Result<Arc<File>, Errno> {
+fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
+    use std::os::fd::AsRawFd;
     if fd < 0 {
         return Err(Errno::EBADF);
     }
+    let mut cache = STDIO.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|s| s.dup.strong_count() > 0);
+    let shared = cache
+        .iter()
+        .find(|s| s.fd == fd)
+        .and_then(|s| Some((s.id, s.dup.upgrade()?, s.filetype, s.append)));
+    let reuse = |(file, filetype, append)| StdioFile {
+        file,
+        filetype,
+        append,
+    };
+    #[cfg(target_os = "linux")]
+    if let Some((_, dup, filetype, append)) = &shared {
+        if same_description(pid, fd, dup.as_raw_fd()) == Some(true) {
+            return Ok(reuse((Arc::clone(dup), *filetype, *append)));
+        }
+    }
+    let _ = pid;
     // SAFETY: the fd number is only borrowed for the fstat/lseek/fcntl calls below; an fd
     // that is not open makes them fail with EBADF, which is reported.
     let host = unsafe { BorrowedFd::borrow_raw(fd) };
     let (id, offset) = file_id(host)?;
-    let mut cache = STDIO.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|(_, _, dup)| dup.strong_count() > 0);
-    let shared = cache
-        .iter()
-        .find(|(n, i, _)| *n == fd && *i == id)
-        .and_then(|(_, _, dup)| dup.upgrade());
-    if let Some(dup) = shared {
-        if offset.is_none() || file_id(dup.as_fd()).ok() == Some((id, offset)) {
-            return Ok(dup);
+    if let Some((shared_id, dup, filetype, append)) = shared {
+        if shared_id == id && (offset.is_none() || file_id(dup.as_fd()).ok() == Some((id, offset)))
+        {
+            return Ok(reuse((dup, filetype, append)));
         }
     }
     let dup = Arc::new(File::from(
         rustix::io::fcntl_dupfd_cloexec(host, 0).map_err(crate::host::errno)?,
     ));
-    cache.retain(|(n, _, _)| *n != fd);
-    cache.push((fd, id, Arc::downgrade(&dup)));
-    Ok(dup)
+    let made = StdioFile::describe(dup)?;
+    cache.retain(|s| s.fd != fd);
+    cache.push(SharedStdio {
+        fd,
+        id,
+        dup: Arc::downgrade(&made.file),
+        filetype: made.filetype,
+        append: made.append,
+    });
+    Ok(made)
 }
 
 /// Creates an instance. Returns what lib/imports.js makes for it (`{ wasiImport, bind }`),
@@ -467,12 +519,26 @@ pub fn create_host<'env>(
     };
     let built = (|| -> std::result::Result<Ctx, Errno> {
         let fd = |i: usize| stdio.get(i).copied().unwrap_or(i as i32);
-        let stdio = [stdio_file(fd(0))?, stdio_file(fd(1))?, stdio_file(fd(2))?];
+        #[cfg(unix)]
+        let stdio = {
+            let pid = rustix::process::getpid().as_raw_nonzero().get();
+            [
+                stdio_file(fd(0), pid)?,
+                stdio_file(fd(1), pid)?,
+                stdio_file(fd(2), pid)?,
+            ]
+        };
+        #[cfg(windows)]
+        let stdio = [
+            StdioFile::describe(stdio_file(fd(0))?)?,
+            StdioFile::describe(stdio_file(fd(1))?)?,
+            StdioFile::describe(stdio_file(fd(2))?)?,
+        ];
         let mut opened: Vec<Preopen> = Vec::new();
         for pair in preopens.chunks_exact(2) {
             opened.push(open_preopen(&pair[0], &pair[1])?);
         }
-        Ctx::new(version, &args, &environ, stdio, opened)
+        Ctx::with_stdio(version, &args, &environ, stdio, opened)
     })();
     let ctx = match built {
         Ok(c) => c,

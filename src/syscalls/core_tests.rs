@@ -213,6 +213,10 @@ fn fdstat_flags_filestat_and_prestat_on_stdio() {
     fd::fd_fdstat_set_flags(&mut ctx, &g, 1, 1).unwrap();
     fd::fd_fdstat_get(&mut ctx, &g, 1, 0).unwrap();
     assert_eq!(g.read_u16(2).unwrap(), 1);
+    // The guest's APPEND stays its own: the description it shares with the host's fd (here
+    // `check`, a duplicate of the same description) is not put in append mode.
+    let host_flags = rustix::fs::fcntl_getfl(&check).unwrap();
+    assert!(!host_flags.contains(rustix::fs::OFlags::APPEND));
     assert_eq!(
         fd::fd_fdstat_set_flags(&mut ctx, &g, 1, 2),
         Err(Errno::ENOTSUP)

@@ -258,7 +258,7 @@ pub fn fd_fdstat_set_flags(ctx: &mut Ctx, _mem: &GuestMemory, fd: u32, flags: u3
     if (flags ^ e.flags) & sync != 0 {
         return Err(Errno::ENOTSUP);
     }
-    if e.preopen.is_none() && e.filetype == crate::abi::filetype::REGULAR_FILE {
+    if matches!(e.handle, Handle::File(_)) && e.filetype == crate::abi::filetype::REGULAR_FILE {
         // A file the guest opened owns its host description: keep the host flags in step.
         sys::set_file_flags(&e.handle, e.flags, flags)?;
     }
