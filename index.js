@@ -20,11 +20,15 @@ class ExitSignal {
 
 // The import functions. Rust makes one set of native functions per Node environment, plus the
 // argument block they read their arguments from; lib/imports.js wraps them once per environment
-// (makeImports) into a factory that the native createHost calls per instance for its wasiImport
-// (46 "bound <name>" functions with the WASI arities, as node:wasi's) and its memory binder.
+// into a factory that makes an instance's wasiImport (46 "bound <name>" functions with the WASI
+// arities, as node:wasi's) and its memory binder from the handle the native createHost returns.
 const { importsFactory, SIGNATURES } = require('./lib/imports.js');
 
-function makeImports(natives, block) {
+let instanceImports = null;
+
+function imports() {
+  if (instanceImports !== null) return instanceImports;
+  const [natives, block] = native.envImports();
   for (const [name, params] of Object.entries(SIGNATURES)) {
     if (typeof natives[name] !== 'function' || natives[name].length !== params.length) {
       throw new Error(`wasi-rs: lib/imports.js does not match the native import ${name}`);
@@ -33,7 +37,8 @@ function makeImports(natives, block) {
   if (Object.keys(natives).length !== Object.keys(SIGNATURES).length) {
     throw new Error('wasi-rs: lib/imports.js does not list every native import');
   }
-  return importsFactory(natives, block, native.bindMemory);
+  instanceImports = importsFactory(natives, block, native.bindMemory, exitHook);
+  return instanceImports;
 }
 
 function exitHook(code, returnOnExit, status) {
@@ -123,16 +128,18 @@ class WASI {
       throw invalidArgType('options.trace', 'boolean', options.trace);
     }
 
-    const host = native.createHost(options.version, args, env, preopens,
-      [stdin, stdout, stderr], returnOnExit, exitHook, options.trace === true, makeImports);
-    if (typeof host === 'number') throw wasiInitError(host);
+    const make = imports();
+    const handle = native.createHost(options.version, args, env, preopens,
+      [stdin, stdout, stderr], options.trace === true);
+    if (typeof handle === 'number') throw wasiInitError(handle);
     if (returnOnExitError) throw returnOnExitError;
+    const { wasiImport, bind } = make(handle, bindingName === 'wasi_unstable', returnOnExit);
 
-    this[kBindMemory] = host.bind;
+    this[kBindMemory] = bind;
     this[kBindingName] = bindingName;
     this[kStarted] = false;
     this[kInstance] = undefined;
-    this.wasiImport = host.wasiImport;
+    this.wasiImport = wasiImport;
   }
 
   finalizeBindings(instance, { memory = instance?.exports?.memory } = {}) {

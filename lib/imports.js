@@ -169,9 +169,10 @@ function pick(f, unstable) {
 /**
  * Returns the per-instance factory for one Node environment: `n` holds the native functions by
  * name, `block` is the environment's argument block (an ArrayBuffer), `bindMemory(handle,
- * buffer, refresh, shared)` hands the native side a memory window.
+ * buffer, refresh, shared)` hands the native side a memory window, and `exitHook(code,
+ * returnOnExit, status)` ends a run for proc_exit (it throws or exits).
  */
-function importsFactory(n, block, bindMemory) {
+function importsFactory(n, block, bindMemory, exitHook) {
   const u32 = new Uint32Array(block);
   const u64 = new BigUint64Array(block);
   const args_get$ = n.args_get;
@@ -222,10 +223,12 @@ function importsFactory(n, block, bindMemory) {
   const sock_shutdown$ = n.sock_shutdown;
 
   /**
-   * The import functions of one instance (`slot` in the native instance table, `handle` the
-   * External that owns it) and the function that binds its memory.
+   * The import functions of one instance (`handle`, the External that owns it, just made by
+   * the native createHost, which left the instance's slot in the block) and the function that
+   * binds its memory.
    */
-  return function instanceImports(slot, handle, unstable) {
+  return function instanceImports(handle, unstable, returnOnExit) {
+    const slot = u32[1];
     // A view of the buffer the native side holds a window of, and its length then: a wrapper
     // that finds another length (growth detached the buffer, or no memory is bound yet) rebinds
     // first. (A view's length is an inline load in optimized code; a buffer's byteLength is not.)
@@ -649,8 +652,8 @@ function importsFactory(n, block, bindMemory) {
       if (mv.length !== mlen) stale();
       u32[0] = slot;
       u32[2] = a0;
-      proc_exit$(a0);
-      return u32[1];
+      proc_exit$();
+      return exitHook(a0, returnOnExit, u32[1]);
     },
     'bound proc_raise'(a0, extra = undefined) {
       if (extra !== undefined || typeof a0 !== 'number') return EINVAL;

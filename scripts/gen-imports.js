@@ -41,9 +41,10 @@ function wrapper(name, sig) {
   [...sig].forEach((t, i) => {
     lines.push(t === 'I' ? `      u64[${i + 1}] = a${i};` : `      u32[${2 * (i + 1)}] = a${i};`);
   });
-  // proc_exit hands its argument on as well: the exit code reaches start() as the guest's value.
-  lines.push(name === 'proc_exit' ? `      ${name}$(a0);` : `      ${name}$();`);
-  lines.push('      return u32[1];');
+  lines.push(`      ${name}$();`);
+  // proc_exit leaves the exit status in the block; the exit hook gets the code itself too, so
+  // start() returns the guest's own value.
+  lines.push(name === 'proc_exit' ? '      return exitHook(a0, returnOnExit, u32[1]);' : '      return u32[1];');
   lines.push('    },');
   return lines.join('\n');
 }
@@ -87,18 +88,21 @@ ${table(null)}
 /**
  * Returns the per-instance factory for one Node environment: \`n\` holds the native functions by
  * name, \`block\` is the environment's argument block (an ArrayBuffer), \`bindMemory(handle,
- * buffer, refresh, shared)\` hands the native side a memory window.
+ * buffer, refresh, shared)\` hands the native side a memory window, and \`exitHook(code,
+ * returnOnExit, status)\` ends a run for proc_exit (it throws or exits).
  */
-function importsFactory(n, block, bindMemory) {
+function importsFactory(n, block, bindMemory, exitHook) {
   const u32 = new Uint32Array(block);
   const u64 = new BigUint64Array(block);
 ${names.map((nm) => `  const ${nm}$ = n.${nm};`).join('\n')}
 
   /**
-   * The import functions of one instance (\`slot\` in the native instance table, \`handle\` the
-   * External that owns it) and the function that binds its memory.
+   * The import functions of one instance (\`handle\`, the External that owns it, just made by
+   * the native createHost, which left the instance's slot in the block) and the function that
+   * binds its memory.
    */
-  return function instanceImports(slot, handle, unstable) {
+  return function instanceImports(handle, unstable, returnOnExit) {
+    const slot = u32[1];
     // A view of the buffer the native side holds a window of, and its length then: a wrapper
     // that finds another length (growth detached the buffer, or no memory is bound yet) rebinds
     // first. (A view's length is an inline load in optimized code; a buffer's byteLength is not.)

@@ -62,6 +62,11 @@ impl ArgBlock {
         }
     }
 
+    /// The block of environment `state`.
+    pub(super) fn of_env(state: &EnvState) -> ArgBlock {
+        ArgBlock(state.block)
+    }
+
     /// The block's word `word` read as an i32 (first four bytes).
     #[inline(always)]
     fn u32(&self, word: usize) -> u32 {
@@ -79,10 +84,11 @@ impl ArgBlock {
         unsafe { ptr::read_unaligned(self.0.add(8 * word) as *const u64) }
     }
 
+    /// Word 0's second half: the errno of a call (or the slot of a new instance).
     #[inline(always)]
-    fn set_errno(&self, errno: u16) {
+    pub(super) fn set_errno(&self, value: impl Into<u32>) {
         // SAFETY: as in `u32`; word 0's second half.
-        unsafe { ptr::write_unaligned(self.0.add(4) as *mut u32, errno as u32) }
+        unsafe { ptr::write_unaligned(self.0.add(4) as *mut u32, value.into()) }
     }
 }
 
@@ -167,9 +173,10 @@ wasi_imports! {
     sock_shutdown(fd_: u32, how: u32) => sock::sock_shutdown;
 }
 
-/// `proc_exit(code)`: hands the code (the wrapper passes it as the one argument, too, so
-/// start() returns the guest's own value) to the instance's exit hook (JavaScript), which
-/// either throws the private exit signal `start()` catches or ends the process.
+/// `proc_exit(code)`: leaves the exit status for `code` in the block. The wrapper then hands
+/// the code (its own argument, so start() returns the guest's own value) and the status to
+/// index.js's exit hook, which either throws the private exit signal `start()` catches or
+/// ends the process.
 unsafe extern "C" fn proc_exit(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -179,23 +186,8 @@ unsafe extern "C" fn proc_exit(
         return ptr::null_mut();
     };
     let code = block.u32(1);
-    let mut argv = [ptr::null_mut(); 1];
-    let mut argc = 1usize;
-    // SAFETY: `info` is this callback's info; argv has one slot, as argc says.
-    unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        )
-    };
     inst.trace_exit(code);
-    // SAFETY: argv[0] is live (the wrapper always passes the code); the hook either throws
-    // (exception left pending for Node to rethrow) or exits the process.
-    unsafe { inst.call_exit_hook(env, argv[0], proc::exit_status(code)) };
+    block.set_errno(proc::exit_status(code) as u32);
     ptr::null_mut()
 }
 

@@ -56,9 +56,6 @@ pub(crate) struct Instance {
     /// The environment's instance table and this instance's slot in it.
     slots: Rc<Slots>,
     slot: Cell<u32>,
-    /// `(code, returnOnExit, status) => never`, shared by all instances of a module.
-    exit_hook: sys::napi_ref,
-    return_on_exit: bool,
     /// Whether any trace is on: the one branch tracing costs when it is off.
     tracing: bool,
     trace_mode: trace::Mode,
@@ -66,12 +63,11 @@ pub(crate) struct Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        for r in [self.refresh.get(), self.exit_hook] {
-            if !r.is_null() {
-                // SAFETY: the refs were created on `self.env`, which is still alive while its
-                // finalizers run.
-                unsafe { sys::napi_delete_reference(self.env, r) };
-            }
+        let r = self.refresh.get();
+        if !r.is_null() {
+            // SAFETY: the ref was created on `self.env`, which is still alive while its
+            // finalizers run.
+            unsafe { sys::napi_delete_reference(self.env, r) };
         }
     }
 }
@@ -260,23 +256,6 @@ impl Instance {
     fn trace_exit(&self, code: u32) {
         if self.tracing && self.trace_mode == trace::Mode::Decoded {
             trace::exit_line(code);
-        }
-    }
-
-    /// Calls the exit hook with the guest's code value.
-    unsafe fn call_exit_hook(&self, env: sys::napi_env, code: sys::napi_value, status: i32) {
-        // SAFETY: the hook reference is live; arguments are handles in this scope.
-        unsafe {
-            let hook = ref_value(env, self.exit_hook);
-            let mut roe = ptr::null_mut();
-            sys::napi_get_boolean(env, self.return_on_exit, &mut roe);
-            let mut st = ptr::null_mut();
-            sys::napi_create_int32(env, status, &mut st);
-            let mut undefined = ptr::null_mut();
-            sys::napi_get_undefined(env, &mut undefined);
-            let argv = [code, roe, st];
-            let mut result = ptr::null_mut();
-            sys::napi_call_function(env, undefined, hook, 3, argv.as_ptr(), &mut result);
         }
     }
 }
@@ -493,12 +472,11 @@ fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
     Ok(made)
 }
 
-/// Creates an instance. Returns what lib/imports.js makes for it (`{ wasiImport, bind }`),
-/// or a WASI errno number when the host refused (a stdio fd not open, a preopen missing or
-/// not a directory). `make_imports(natives, block)` (index.js, once per environment)
-/// returns the factory `(slot, handle, unstable) => { wasiImport, bind }`.
+/// Creates an instance. Returns its handle (an External that owns it; lib/imports.js's
+/// `instanceImports` makes its wasiImport from it), with the instance's slot left in the
+/// environment's argument block (word 0's second half), or a WASI errno number when the host
+/// refused (a stdio fd not open, a preopen missing or not a directory).
 #[napi(js_name = "createHost", catch_unwind)]
-#[allow(clippy::too_many_arguments)]
 pub fn create_host<'env>(
     env: &'env Env,
     version: String,
@@ -506,10 +484,7 @@ pub fn create_host<'env>(
     environ: Vec<String>,
     preopens: Vec<String>,
     stdio: Vec<i32>,
-    return_on_exit: bool,
-    exit_hook: Unknown<'env>,
     trace: Option<bool>,
-    make_imports: Unknown<'env>,
 ) -> Result<Unknown<'env>> {
     let raw_env = env.raw();
     let version = if version == "unstable" {
@@ -551,10 +526,6 @@ pub fn create_host<'env>(
         }
     };
     let trace_mode = trace::mode(trace.unwrap_or(false));
-    let mut hook_ref = ptr::null_mut();
-    // SAFETY: `exit_hook` is a live handle; a strong reference keeps the (module-level)
-    // hook alive for the instance's lifetime.
-    check(unsafe { sys::napi_create_reference(raw_env, exit_hook.raw(), 1, &mut hook_ref) })?;
     // SAFETY: plain Node-API construction in this call's scope.
     let state = unsafe { env_state(raw_env)? };
     let inst = Rc::new(Instance {
@@ -565,8 +536,6 @@ pub fn create_host<'env>(
         refresh: Cell::new(ptr::null_mut()),
         slots: Rc::clone(&state.slots),
         slot: Cell::new(0),
-        exit_hook: hook_ref,
-        return_on_exit,
         tracing: trace_mode.is_some(),
         trace_mode: trace_mode.unwrap_or(trace::Mode::Node),
     });
@@ -575,7 +544,7 @@ pub fn create_host<'env>(
 
     // SAFETY: plain Node-API calls in this call's scope. The handle holds the instance's one
     // count, released by its finalizer (which also frees the slot); the instance's wrappers
-    // (made by `make_imports`, lib/imports.js) keep the handle alive.
+    // (lib/imports.js) keep the handle alive.
     unsafe {
         let mut handle = ptr::null_mut();
         let st = sys::napi_create_external(
@@ -590,51 +559,35 @@ pub fn create_host<'env>(
             return Err(Error::new(Status::from(st), "napi_create_external failed"));
         }
         check(sys::napi_type_tag_object(raw_env, handle, &INSTANCE_TAG))?;
-        let factory = ref_value(raw_env, state.factory.get());
-        if factory.is_null() {
-            // First instance of this environment: lib/imports.js makes the factory from
-            // the native functions, the argument block and `bindMemory`.
-            let mut undefined = ptr::null_mut();
-            check(sys::napi_get_undefined(raw_env, &mut undefined))?;
-            let argv = [
-                ref_value(raw_env, state.templates),
-                ref_value(raw_env, state.block_ref),
-            ];
-            let mut made = ptr::null_mut();
-            check(sys::napi_call_function(
-                raw_env,
-                undefined,
-                make_imports.raw(),
-                2,
-                argv.as_ptr(),
-                &mut made,
-            ))?;
-            let mut r = ptr::null_mut();
-            check(sys::napi_create_reference(raw_env, made, 1, &mut r))?;
-            state.factory.set(r);
-        }
-        let factory = ref_value(raw_env, state.factory.get());
-        let mut undefined = ptr::null_mut();
-        check(sys::napi_get_undefined(raw_env, &mut undefined))?;
-        let mut slot_value = ptr::null_mut();
-        check(sys::napi_create_uint32(raw_env, slot, &mut slot_value))?;
-        let mut unstable = ptr::null_mut();
-        check(sys::napi_get_boolean(
+        imports::ArgBlock::of_env(state).set_errno(slot);
+        Ok(Unknown::from_raw_unchecked(raw_env, handle))
+    }
+}
+
+/// This environment's native import functions (`{ name: function }`) and their argument
+/// block (an ArrayBuffer), from which lib/imports.js makes its wrappers: `[natives, block]`.
+/// The same pair every time within one environment.
+#[napi(js_name = "envImports", catch_unwind)]
+pub fn env_imports(env: &Env) -> Result<Unknown<'_>> {
+    let raw_env = env.raw();
+    // SAFETY: plain Node-API calls in this call's scope; the references are the state's own.
+    unsafe {
+        let state = env_state(raw_env)?;
+        let mut pair = ptr::null_mut();
+        check(sys::napi_create_array_with_length(raw_env, 2, &mut pair))?;
+        check(sys::napi_set_element(
             raw_env,
-            version == Version::Unstable,
-            &mut unstable,
+            pair,
+            0,
+            ref_value(raw_env, state.templates),
         ))?;
-        let argv = [slot_value, handle, unstable];
-        let mut result = ptr::null_mut();
-        check(sys::napi_call_function(
+        check(sys::napi_set_element(
             raw_env,
-            undefined,
-            factory,
-            3,
-            argv.as_ptr(),
-            &mut result,
+            pair,
+            1,
+            ref_value(raw_env, state.block_ref),
         ))?;
-        Ok(Unknown::from_raw_unchecked(raw_env, result))
+        Ok(Unknown::from_raw_unchecked(raw_env, pair))
     }
 }
 
@@ -649,8 +602,6 @@ pub(crate) struct EnvState {
     block_ref: sys::napi_ref,
     /// `{ name: native function }`.
     templates: sys::napi_ref,
-    /// `(slot, handle, unstable) => { wasiImport, bind }`, made on the first `createHost`.
-    factory: Cell<sys::napi_ref>,
     pub(crate) slots: Rc<Slots>,
 }
 
@@ -670,7 +621,7 @@ unsafe extern "C" fn forget_env(arg: *mut c_void) {
         gone
     });
     for e in gone {
-        for r in [e.block_ref, e.templates, e.factory.get()] {
+        for r in [e.block_ref, e.templates] {
             if !r.is_null() {
                 // SAFETY: the references were created on `env`, which is being torn down
                 // but still valid while its cleanup hooks run.
@@ -710,7 +661,6 @@ unsafe fn env_state<'a>(env: sys::napi_env) -> Result<&'a EnvState> {
             block: data as *mut u8,
             block_ref,
             templates: ptr::null_mut(),
-            factory: Cell::new(ptr::null_mut()),
             slots: Rc::new(Slots {
                 table: RefCell::new(Vec::new()),
                 free: RefCell::new(Vec::new()),

@@ -32,10 +32,18 @@ pub(crate) fn mode(trace_option: bool) -> Option<Mode> {
     if trace_option {
         return Some(Mode::Decoded);
     }
-    let var = std::env::var("NODE_DEBUG_NATIVE").ok()?;
-    var.split(',')
-        .any(|c| c.eq_ignore_ascii_case("wasi"))
-        .then_some(Mode::Node)
+    node_debug_wasi().then_some(Mode::Node)
+}
+
+/// Whether NODE_DEBUG_NATIVE names `wasi`. Read once per process, as Node reads its debug
+/// categories once at startup (a later change of the variable turns node:wasi's tracing
+/// neither on nor off), which also keeps an environment scan out of every construction.
+fn node_debug_wasi() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| {
+        std::env::var("NODE_DEBUG_NATIVE")
+            .is_ok_and(|var| var.split(',').any(|c| c.eq_ignore_ascii_case("wasi")))
+    })
 }
 
 fn emit(line: &str) {

@@ -1,5 +1,5 @@
 //! The binding for a platform with no WASI host (neither Unix nor Windows): the addon still
-//! loads, `inspectModule` works (`wasi-rs inspect`), and `createHost` throws
+//! loads, `inspectModule` works (`wasi-rs inspect`), and `envImports` / `createHost` throw
 //! `ERR_WASI_RS_UNSUPPORTED_PLATFORM`: `new WASI()` fails with one clear line, not with a
 //! missing binary or a crash. Built on Linux too with `RUSTFLAGS="--cfg wasi_rs_unsupported"`
 //! (see .ci/run), so this file is compiled on every run.
@@ -31,5 +31,11 @@ pub fn create_host(env: &Env) -> Result<()> {
 /// Always throws ERR_WASI_RS_UNSUPPORTED_PLATFORM.
 #[napi(js_name = "bindMemory")]
 pub fn bind_memory(env: &Env) -> Result<()> {
+    refuse(env)
+}
+
+/// Always throws ERR_WASI_RS_UNSUPPORTED_PLATFORM (index.js asks for it before createHost).
+#[napi(js_name = "envImports")]
+pub fn env_imports(env: &Env) -> Result<()> {
     refuse(env)
 }
