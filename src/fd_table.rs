@@ -8,7 +8,9 @@
 //! looked up through [`FdTable::get`] or [`FdTable::resolve`], and only then are its rights
 //! narrowed to what that filetype allows and a directory turned into a [`Handle::Dir`]. An
 //! open-then-close costs two host calls instead of three; every caller that reads an entry
-//! sees it typed, so no check answers differently.
+//! sees it typed, so no check answers differently. The one caller that looks at an untyped
+//! entry as it is ([`FdTable::get_untyped`]) is `fd_write`'s blocking write, whose outcome the
+//! filetype cannot change (see `syscalls::fd`): open-write-close needs no fstat either.
 
 use crate::abi::{filetype, rights, Errno};
 use crate::sys;
@@ -204,6 +206,17 @@ impl FdTable {
             type_slot(slot);
         }
         slot.as_mut()
+    }
+
+    /// The entry behind `fd` only if it is still untyped, left untyped; no rights check.
+    /// Its `filetype` is meaningless and its rights are those before narrowing (a superset
+    /// of what typing leaves), so a caller must show that neither can change its answer.
+    #[inline]
+    pub fn get_untyped(&mut self, fd: u32) -> Option<&mut FdEntry> {
+        self.slots
+            .get_mut(fd as usize)?
+            .as_mut()
+            .filter(|e| e.filetype == UNTYPED)
     }
 
     /// Types the entry behind `fd` if it is untyped (nothing happens for a closed fd), so that

@@ -105,6 +105,11 @@ fn transfer(
     if offset.is_some() {
         needed |= rights::FD_SEEK;
     }
+    if write && offset.is_none() {
+        if let Some(n) = write_untyped(ctx, mem, fd, &v)? {
+            return mem.write_u32(result, n as u32);
+        }
+    }
     let e = ctx.fds.get(fd, 0)?;
     if offset.is_some() && !e.seekable() {
         return Err(Errno::ESPIPE);
@@ -125,6 +130,43 @@ fn transfer(
         }
     })?;
     mem.write_u32(result, n as u32)
+}
+
+/// `fd_write` on an entry `path_open` left untyped, without the fstat that typing costs:
+/// `Ok(None)` when the entry is typed (or closed) or the write needs its type.
+///
+/// The answer is the one the typed entry would give. The write needs `FD_WRITE`, which
+/// every filetype but a directory keeps when typing narrows the rights, and an entry holding
+/// `FD_WRITE` is never a directory: `path_open` opened it for writing (`host_flags`), which
+/// the host refuses for a directory. A blocking write (no guest `NONBLOCK`) waits for
+/// readiness only after the host says EAGAIN, whatever the filetype (see [`blocking`]);
+/// a non-blocking one asks the filetype whether to poll first, so it is typed.
+fn write_untyped(
+    ctx: &mut Ctx,
+    mem: &GuestMemory,
+    fd: u32,
+    v: &[crate::memory::IoVec],
+) -> Result<Option<usize>, Errno> {
+    let Some(e) = ctx.fds.get_untyped(fd) else {
+        return Ok(None);
+    };
+    if e.flags & fdflags::NONBLOCK != 0 || e.rights_base & rights::FD_WRITE == 0 {
+        return Ok(None);
+    }
+    let file = e.file()?;
+    #[cfg(unix)]
+    let host = file.as_fd();
+    #[cfg(windows)]
+    let host = std::os::windows::io::AsHandle::as_handle(file);
+    #[cfg(windows)]
+    let _ = mem;
+    loop {
+        match io::write(host, v, None) {
+            #[cfg(unix)]
+            Err(Errno::EAGAIN) => super::poll::wait_ready(mem, host, true)?,
+            r => return r.map(Some),
+        }
+    }
 }
 
 pub fn fd_read(

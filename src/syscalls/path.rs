@@ -594,6 +594,131 @@ mod tests {
         );
     }
 
+    /// path_open of `name` beneath fd 3 with `rights` (base and inheriting), `oflags` and
+    /// `fdflags`; the new fd.
+    fn open_with(ctx: &mut Ctx, name: &str, oflags: u16, rights: u64, fdflags: u16) -> u32 {
+        let mut mem = OwnedMemory::new(4096);
+        mem.bytes_mut()[1000..1000 + name.len()].copy_from_slice(name.as_bytes());
+        let view = mem.view();
+        path_open(
+            ctx,
+            &view,
+            3,
+            0,
+            1000,
+            name.len() as u32,
+            oflags as u32,
+            rights,
+            rights,
+            fdflags as u32,
+            2000,
+        )
+        .unwrap();
+        view.read_u32(2000).unwrap()
+    }
+
+    /// fd_write of `data` to `fd` (one iovec); the count written.
+    fn write(ctx: &mut Ctx, fd: u32, data: &[u8]) -> Result<u32, Errno> {
+        let mut mem = OwnedMemory::new(4096);
+        mem.bytes_mut()[100..100 + data.len()].copy_from_slice(data);
+        let view = mem.view();
+        view.write_u32(0, 100).unwrap();
+        view.write_u32(4, data.len() as u32).unwrap();
+        crate::syscalls::fd::fd_write(ctx, &view, fd, 0, 1, 8)?;
+        view.read_u32(8)
+    }
+
+    /// fd_read of up to `len` bytes from `fd` (one iovec).
+    fn read(ctx: &mut Ctx, fd: u32, len: u32) -> Result<Vec<u8>, Errno> {
+        let mut mem = OwnedMemory::new(4096);
+        let view = mem.view();
+        view.write_u32(0, 100).unwrap();
+        view.write_u32(4, len).unwrap();
+        crate::syscalls::fd::fd_read(ctx, &view, fd, 0, 1, 8)?;
+        let n = view.read_u32(8).unwrap() as usize;
+        Ok(mem.bytes()[100..100 + n].to_vec())
+    }
+
+    #[test]
+    fn fd_write_on_an_untyped_fd_writes_without_typing_it() {
+        use crate::abi::rights::{FD_WRITE, REGULAR_FILE_BASE, TTY_BASE};
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("d")).unwrap();
+        let mut ctx = ctx_for(tmp.path());
+        let mut mem = OwnedMemory::new(65536);
+
+        // open(O_CREAT|O_WRONLY), write, close: the entry is never typed (no fstat).
+        let f = open_with(&mut ctx, "out", oflags::CREAT, rights::ALL, 0);
+        assert!(ctx.fds.is_untyped(f));
+        assert_eq!(write(&mut ctx, f, b"hello "), Ok(6));
+        assert_eq!(write(&mut ctx, f, b"world"), Ok(5));
+        assert!(ctx.fds.is_untyped(f), "a blocking write leaves it untyped");
+        assert_eq!(
+            std::fs::read(tmp.path().join("out")).unwrap(),
+            b"hello world"
+        );
+        // Typed later, it is the regular file it was all along.
+        let want = (filetype::REGULAR_FILE, REGULAR_FILE_BASE, 0);
+        assert_eq!(fdstat(&mut ctx, &mut mem, f), want);
+        assert_eq!(write(&mut ctx, f, b"!"), Ok(1));
+        assert_eq!(
+            std::fs::read(tmp.path().join("out")).unwrap(),
+            b"hello world!"
+        );
+        crate::syscalls::fd::fd_close(&mut ctx, &mem.view(), f).unwrap();
+        assert_eq!(write(&mut ctx, f, b"x"), Err(Errno::EBADF));
+
+        // Without FD_WRITE: ENOTCAPABLE, as the typed entry answers (the slow path types it).
+        let r = open_with(&mut ctx, "out", 0, READ_ONLY & !FD_WRITE, 0);
+        assert_eq!(write(&mut ctx, r, b"x"), Err(Errno::ENOTCAPABLE));
+        assert!(!ctx.fds.is_untyped(r));
+        // A directory (opened read-only: it cannot be opened for writing) likewise.
+        let d = open_with(&mut ctx, "d", 0, READ_ONLY, 0);
+        assert!(ctx.fds.is_untyped(d));
+        assert_eq!(write(&mut ctx, d, b"x"), Err(Errno::ENOTCAPABLE));
+        assert_eq!(fdstat(&mut ctx, &mut mem, d).0, filetype::DIRECTORY);
+
+        // A non-blocking write asks the filetype whether to poll first: typed.
+        let nb = open_with(&mut ctx, "out", 0, rights::ALL, fdflags::NONBLOCK);
+        assert_eq!(write(&mut ctx, nb, b"H"), Ok(1));
+        assert!(!ctx.fds.is_untyped(nb));
+        assert_eq!(
+            std::fs::read(tmp.path().join("out")).unwrap(),
+            b"Hello world!"
+        );
+
+        // A FIFO (opened read-write, so the open does not wait for a peer): written
+        // untyped; the read that follows types it (a stream: poll first, then read).
+        rustix::fs::mknodat(
+            &ctx.fds.get(3, 0).unwrap().dir().unwrap().dir,
+            "fifo",
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_bits_truncate(0o600),
+            0,
+        )
+        .unwrap();
+        let p = open_with(&mut ctx, "fifo", 0, rights::ALL, 0);
+        assert_eq!(write(&mut ctx, p, b"through"), Ok(7));
+        assert!(ctx.fds.is_untyped(p));
+        assert_eq!(read(&mut ctx, p, 100).unwrap(), b"through");
+        let want = (filetype::UNKNOWN, TTY_BASE, 0);
+        assert_eq!(fdstat(&mut ctx, &mut mem, p), want);
+    }
+
+    #[test]
+    fn fd_read_on_an_untyped_fd_types_it_first() {
+        // A read must know whether the fd is a stream (a FIFO or terminal is polled in
+        // interruptible slices before a blocking read): the first read types the entry.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("f"), b"contents").unwrap();
+        let mut ctx = ctx_for(tmp.path());
+        let f = open_with(&mut ctx, "f", 0, READ_ONLY, 0);
+        assert!(ctx.fds.is_untyped(f));
+        assert_eq!(read(&mut ctx, f, 100).unwrap(), b"contents");
+        assert!(!ctx.fds.is_untyped(f));
+        assert_eq!(read(&mut ctx, f, 100).unwrap(), b"");
+    }
+
     /// The names fd_readdir lists for `fd`, from cookie 0 in one 4 KiB call.
     fn list_all_fd(ctx: &mut Ctx, fd: u32) -> Vec<String> {
         let mut mem = OwnedMemory::new(65536);
