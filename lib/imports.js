@@ -12,6 +12,8 @@
 
 const EINVAL = 28;
 const memoryBuffer = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer').get;
+// What an instance's wrappers see before any memory is bound (length 0, never -1: stale).
+const UNBOUND = new Uint8Array(0);
 
 /** The import signatures: name -> parameter kinds ('i' i32 as Number, 'I' i64 as BigInt). */
 const SIGNATURES = {
@@ -232,13 +234,13 @@ function importsFactory(n, block, bindMemory, exitHook) {
     // A view of the buffer the native side holds a window of, and its length then: a wrapper
     // that finds another length (growth detached the buffer, or no memory is bound yet) rebinds
     // first. (A view's length is an inline load in optimized code; a buffer's byteLength is not.)
-    let mv = new Uint8Array(0);
+    let mv = UNBOUND;
     let mlen = -1;
     let memory = null;
-    let shared = false;
-    // A SharedArrayBuffer is read natively through a view; one grown by another thread keeps
-    // its old length, so the native side asks for a new view when a range misses.
-    const refresh = () => new Uint8Array(memoryBuffer.call(memory));
+    // For a shared memory: a SharedArrayBuffer is read natively through a view; one grown by
+    // another thread keeps its old length, so the native side asks for a new view when a range
+    // misses. Null for an ordinary memory.
+    let refresh = null;
     function stale() {
       if (memory === null) return; // the native call throws ERR_WASI_NOT_STARTED
       const m = memoryBuffer.call(memory);
@@ -246,7 +248,7 @@ function importsFactory(n, block, bindMemory, exitHook) {
       // An empty buffer cannot show its detachment (its length is 0 either way): with no
       // pages bound, every call looks again.
       mlen = mv.length || -1;
-      bindMemory(handle, shared ? mv : m, refresh, shared);
+      bindMemory(handle, refresh === null ? m : mv, refresh, refresh !== null);
     }
     const f = {
     'bound args_get'(a0, a1, extra = undefined) {
@@ -727,7 +729,7 @@ function importsFactory(n, block, bindMemory, exitHook) {
     const wasiImport = pick(f, unstable);
     function bind(mem, isShared) {
       memory = mem;
-      shared = isShared;
+      refresh = isShared ? () => new Uint8Array(memoryBuffer.call(memory)) : null;
       stale();
     }
     return { wasiImport, bind };
