@@ -42,7 +42,9 @@ pub struct Ctx {
     pub args: StringTable,
     pub env: StringTable,
     pub fds: FdTable,
-    rng: Option<ChaCha12Rng>,
+    /// Boxed: most instances never ask for randomness, and an unboxed generator would make
+    /// every instance ~300 bytes bigger.
+    rng: Option<Box<ChaCha12Rng>>,
 }
 
 /// One of an instance's stdio files: a duplicate of a host stdio fd (shared by the instances
@@ -150,7 +152,7 @@ impl Ctx {
             use rand_core::SeedableRng;
             let mut seed = [0u8; 32];
             getrandom::fill(&mut seed).map_err(|_| Errno::EIO)?;
-            self.rng = Some(ChaCha12Rng::from_seed(seed));
+            self.rng = Some(Box::new(ChaCha12Rng::from_seed(seed)));
         }
         Ok(self.rng.as_mut().expect("seeded above"))
     }
