@@ -166,6 +166,10 @@ pub fn default_rights(ft: u8) -> (u64, u64) {
 pub struct FdTable {
     slots: Vec<Option<FdEntry>>,
     open: usize,
+    /// The directory `path_filestat_get` keeps open beneath one preopen (`sandbox::stat_two`),
+    /// with that preopen's fd; dropped when the fd is closed or renumbered over.
+    #[cfg(target_os = "linux")]
+    child: (u32, Option<crate::sandbox::ChildDir>),
 }
 
 impl FdTable {
@@ -226,6 +230,47 @@ impl FdTable {
         self.typed_slot(fd);
     }
 
+    /// For `path_filestat_get`: the directory behind `fd`, checked as [`FdTable::get`] with
+    /// `needed` and then [`FdEntry::dir`] check it (EBADF, ENOTCAPABLE, ENOTDIR), and, when
+    /// `fd` is a preopen, the kept child directory beneath it (`sandbox::stat_two`; one for
+    /// the whole table, so at most one extra host fd).
+    #[cfg(target_os = "linux")]
+    pub fn dir_with_child(
+        &mut self,
+        fd: u32,
+        needed: u64,
+    ) -> Result<
+        (
+            &cap_std::fs::Dir,
+            Option<&mut Option<crate::sandbox::ChildDir>>,
+        ),
+        Errno,
+    > {
+        self.get(fd, needed)?;
+        let e = self.slots[fd as usize].as_ref().ok_or(Errno::EBADF)?;
+        let Handle::Dir(d) = &e.handle else {
+            return Err(Errno::ENOTDIR);
+        };
+        if e.preopen.is_none() {
+            return Ok((&d.dir, None));
+        }
+        if self.child.0 != fd {
+            self.child = (fd, None);
+        }
+        Ok((&d.dir, Some(&mut self.child.1)))
+    }
+
+    /// Drops the kept child directory if it belongs to `fd`.
+    #[inline]
+    fn forget_child(&mut self, fd: u32) {
+        #[cfg(target_os = "linux")]
+        if self.child.0 == fd {
+            self.child.1 = None;
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = fd;
+    }
+
     /// The entry behind `fd` without a rights check. Only for an fd [`FdTable::get`] or
     /// [`FdTable::resolve`] has looked up since it was opened (an untyped entry would show a
     /// plain file where there may be a directory).
@@ -249,6 +294,7 @@ impl FdTable {
             .and_then(Option::take)
             .ok_or(Errno::EBADF)?;
         self.open -= 1;
+        self.forget_child(fd);
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
         }
@@ -264,6 +310,7 @@ impl FdTable {
             return Ok(());
         }
         let e = self.remove(from)?;
+        self.forget_child(to);
         let old = self.slots[to as usize].replace(e);
         drop(old);
         Ok(())
@@ -273,6 +320,12 @@ impl FdTable {
     #[cfg(test)]
     pub fn is_untyped(&self, fd: u32) -> bool {
         matches!(self.slots.get(fd as usize), Some(Some(e)) if e.filetype == UNTYPED)
+    }
+
+    /// Whether a child directory is kept (`sandbox::stat_two`), and for which fd.
+    #[cfg(all(test, target_os = "linux"))]
+    pub fn kept_child(&self) -> Option<u32> {
+        self.child.1.as_ref().map(|_| self.child.0)
     }
 
     /// The number of open fds.

@@ -22,6 +22,24 @@
 //!
 //! A final symlink is followed only when the guest passed `LOOKUPFLAGS_SYMLINK_FOLLOW`, and a
 //! trailing slash does not change that: `link/` without the flag is not followed.
+//!
+//! One more fast path, for `path_filestat_get` of `dir/name` (two plain names, Linux): a walk
+//! that stats every entry of a directory through its parent would pay an `openat2` + `fstat` +
+//! `close` per entry. [`stat_two`] keeps `dir` open instead ([`ChildDir`], an `O_PATH` fd
+//! opened with `openat2(RESOLVE_BENEATH)` and `O_NOFOLLOW`, so a real directory beneath the
+//! handle) and answers with two single-name lookups: `fstatat(handle, dir, NOFOLLOW)`, which
+//! must still show a directory with the kept fd's device and inode (POSIX's file identity,
+//! unique among live files, and the kept fd keeps its inode alive), then `fstatat(kept, name,
+//! NOFOLLOW)`. Neither lookup follows a symlink or crosses `..`, so neither can leave the
+//! handle or the directory that `dir` names at that moment; anything else (a symlink or a
+//! non-directory at `dir`, another inode there, a final symlink to follow, an unusual error)
+//! falls back to the `openat2` walk, so answers and errnos are the walk's. (Checking that a
+//! kept directory is still the one a name leads to by device and inode is what `fts` and
+//! `rm -r` rely on against directories swapped during a traversal.) A name that cannot be
+//! kept (a symlink, not a directory) is remembered so that it costs the walk nothing more.
+//! One instance keeps at most one such directory (see `FdTable::dir_with_child`), for its
+//! lifetime or until it stats beneath another name: one more host fd, which, like any open
+//! fd, keeps a filesystem mounted at `dir` busy.
 
 #[cfg(unix)]
 pub mod listing;
@@ -227,6 +245,10 @@ pub fn open(dir: &Dir, path: &str, follow: bool, flags: OFlags) -> Result<OwnedF
     open_beneath(dir, path, flags, mode)
 }
 
+/// Set once the kernel has answered that it has no `openat2`.
+#[cfg(target_os = "linux")]
+static NO_OPENAT2: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// `openat2(RESOLVE_BENEATH)`; cap-std's manual walk where the kernel lacks it.
 #[cfg(target_os = "linux")]
 fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
@@ -237,8 +259,7 @@ fn open_beneath(dir: &Dir, path: &str, flags: OFlags, mode: Mode) -> Result<Owne
     } else {
         Mode::empty()
     };
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
+    use std::sync::atomic::Ordering;
     if !NO_OPENAT2.load(Ordering::Relaxed) {
         let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
         // EAGAIN: a rename raced the lookup somewhere on the host; retry a few times.
@@ -329,6 +350,115 @@ fn stat_slow(dir: &Dir, path: &str, follow: bool) -> Result<Filestat, Errno> {
     let st = rustix::fs::fstat(&fd).map_err(host::errno)?;
     let ft = host::filetype_from_mode(st.st_mode);
     Ok(host::filestat_from_stat(&st, ft))
+}
+
+/// A directory one plain name beneath a directory handle, kept open by [`stat_two`].
+#[cfg(target_os = "linux")]
+pub struct ChildDir {
+    name: Box<str>,
+    /// `O_PATH | O_DIRECTORY`, opened beneath the handle without following a symlink; `None`
+    /// when `name` could not be opened so (a symlink, not a directory): the walk answers for
+    /// it without another try.
+    fd: Option<OwnedFd>,
+    /// `(st_dev, st_ino)` of `fd`, asked for when the kept directory is first reused.
+    id: Option<(u64, u64)>,
+}
+
+/// A file's identity: `(st_dev, st_ino)`.
+#[cfg(target_os = "linux")]
+// The casts are identities on Linux x86_64 but not on every target.
+#[allow(clippy::unnecessary_cast)]
+fn file_id(st: &rustix::fs::Stat) -> (u64, u64) {
+    (st.st_dev as u64, st.st_ino as u64)
+}
+
+/// The errnos a single-name lookup inside a directory answers exactly as the walk through
+/// that directory would: nothing there, no search permission, a name too long.
+#[cfg(target_os = "linux")]
+fn walk_errno(e: rustix::io::Errno) -> Option<Errno> {
+    use rustix::io::Errno as E;
+    matches!(e, E::NOENT | E::ACCESS | E::NAMETOOLONG).then(|| host::errno(e))
+}
+
+/// `stat` of `dir/name` (two plain names, no trailing slash) beneath `handle` through the
+/// kept child directory `child` (see the module docs), filling or replacing it as needed.
+/// `None`: not such a path, or an answer only the general walk ([`stat`]) gives exactly.
+#[cfg(target_os = "linux")]
+pub fn stat_two(
+    handle: &Dir,
+    child: &mut Option<ChildDir>,
+    path: &str,
+    follow: bool,
+) -> Option<Result<Filestat, Errno>> {
+    use std::sync::atomic::Ordering;
+    let (dir, name) = path.split_once('/')?;
+    if dir.is_empty() || name.is_empty() || !is_plain_name(dir) || !is_plain_name(name) {
+        return None;
+    }
+    let reuse = match child {
+        Some(c) if *c.name == *dir => {
+            let fd = c.fd.as_ref()?;
+            let id = match c.id {
+                Some(id) => id,
+                None => {
+                    let st = rustix::fs::fstat(fd).ok()?;
+                    *c.id.insert(file_id(&st))
+                }
+            };
+            match rustix::fs::statat(handle, dir, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st)
+                    if rustix::fs::FileType::from_raw_mode(st.st_mode)
+                        == rustix::fs::FileType::Directory
+                        && file_id(&st) == id =>
+                {
+                    true
+                }
+                // Gone, replaced or now a symlink: the walk answers; the next call refills.
+                _ => {
+                    *child = None;
+                    return None;
+                }
+            }
+        }
+        _ => false,
+    };
+    if !reuse {
+        if NO_OPENAT2.load(Ordering::Relaxed) {
+            return None;
+        }
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let resolve = rustix::fs::ResolveFlags::BENEATH | rustix::fs::ResolveFlags::NO_MAGICLINKS;
+        match rustix::fs::openat2(handle, dir, flags, Mode::empty(), resolve) {
+            Ok(fd) => {
+                *child = Some(ChildDir {
+                    name: dir.into(),
+                    fd: Some(fd),
+                    id: None,
+                })
+            }
+            // The walk fails at `dir` the same way.
+            Err(e) if walk_errno(e).is_some() => return walk_errno(e).map(Err),
+            Err(_) => {
+                *child = Some(ChildDir {
+                    name: dir.into(),
+                    fd: None,
+                    id: None,
+                });
+                return None;
+            }
+        }
+    }
+    let kept = child.as_ref()?.fd.as_ref()?;
+    match rustix::fs::statat(kept, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => {
+            let ft = host::filetype_from_mode(st.st_mode);
+            if follow && ft == crate::abi::filetype::SYMBOLIC_LINK {
+                return None;
+            }
+            Some(Ok(host::filestat_from_stat(&st, ft)))
+        }
+        Err(e) => walk_errno(e).map(Err),
+    }
 }
 
 #[cfg(all(unix, not(target_os = "linux")))]

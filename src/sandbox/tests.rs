@@ -314,3 +314,109 @@ fn random_paths_never_panic_or_touch_outside() {
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(1)
     );
 }
+
+/// `stat_two` answers exactly as the walk (`stat`) does, result or errno, over a matrix of
+/// `dir/name` paths (in-tree and escaping symlinks at either place, files where a directory
+/// is expected, missing and over-long names), with one kept child carried across all calls
+/// and the tree changed under it between rounds.
+#[cfg(target_os = "linux")]
+#[test]
+fn stat_two_answers_as_the_walk() {
+    let f = fixture();
+    let r = &f.root;
+    fs::create_dir(r.join("d")).unwrap();
+    fs::write(r.join("d/f"), b"12345").unwrap();
+    fs::create_dir(r.join("d/sub")).unwrap();
+    ln("f", &r.join("d/lf"));
+    ln("../../outside/secret", &r.join("d/out"));
+    ln("nowhere", &r.join("d/dangling"));
+    ln("d", &r.join("ld"));
+    ln(f.outside.to_str().unwrap(), &r.join("abs"));
+    ln("../outside", &r.join("rel"));
+    ln("loop", &r.join("loop"));
+    fs::write(r.join("file"), b"x").unwrap();
+    let long = "n".repeat(300);
+    let names = [
+        "f", "sub", "lf", "out", "dangling", "secret", "missing", &long,
+    ];
+    let dirs = ["d", "ld", "abs", "rel", "loop", "file", "missing", &long];
+    let mut child = None;
+    let round = |child: &mut Option<ChildDir>, label: &str| {
+        let mut answered = Vec::new();
+        for d in dirs {
+            for n in names {
+                for follow in [false, true] {
+                    let p = format!("{d}/{n}");
+                    let want = stat(&f.dir, &p, follow);
+                    if let Some(got) = stat_two(&f.dir, child, &p, follow) {
+                        assert_eq!(got, want, "{label}: {p} follow={follow}");
+                        answered.push((p, follow));
+                    }
+                }
+            }
+        }
+        answered
+    };
+    let answered = round(&mut child, "first");
+    // The common cases are answered by the fast path, not handed back.
+    for (p, follow) in [
+        ("d/f", false),
+        ("d/f", true),
+        ("d/sub", true),
+        ("d/lf", false),
+    ] {
+        assert!(answered.contains(&(p.to_string(), follow)), "{p} {follow}");
+    }
+    for p in ["d/missing", "missing/f"] {
+        assert!(answered.contains(&(p.to_string(), false)), "{p}");
+    }
+    // Symlinks to follow, and directories reached through symlinks, go the walk's way.
+    for p in [
+        "d/lf",
+        "d/out",
+        "ld/f",
+        "abs/secret",
+        "rel/secret",
+        "loop/f",
+    ] {
+        assert!(!answered.contains(&(p.to_string(), true)), "{p}");
+    }
+    // Each directory that cannot be kept is tried once, then left to the walk.
+    assert_eq!(child.as_ref().map(|c| &*c.name), Some("file"));
+    assert!(child.as_ref().unwrap().fd.is_none());
+    for d in ["ld", "d"] {
+        assert_eq!(
+            stat_two(&f.dir, &mut child, &format!("{d}/f"), false).is_some(),
+            d == "d"
+        );
+        assert_eq!(child.as_ref().map(|c| &*c.name), Some(d));
+    }
+    assert!(stat_two(&f.dir, &mut child, "d/f", false).is_some());
+    assert!(child.as_ref().unwrap().id.is_some(), "reused");
+
+    // `d` renamed away and a new `d` made: the kept directory is not the one `d` names.
+    fs::rename(r.join("d"), r.join("d_old")).unwrap();
+    fs::create_dir(r.join("d")).unwrap();
+    fs::write(r.join("d/f"), b"new").unwrap();
+    assert_eq!(stat_two(&f.dir, &mut child, "d/f", false), None);
+    round(&mut child, "renamed");
+    // Kept again, now the new `d`.
+    assert_eq!(
+        stat_two(&f.dir, &mut child, "d/f", false).map(|r| r.map(|st| st.size)),
+        Some(Ok(3))
+    );
+
+    // `d` replaced by a symlink out of the sandbox while kept: EPERM from the walk.
+    fs::remove_file(r.join("d/f")).unwrap();
+    fs::remove_dir(r.join("d")).unwrap();
+    ln("../outside", &r.join("d"));
+    assert_eq!(stat_two(&f.dir, &mut child, "d/secret", false), None);
+    assert_eq!(stat(&f.dir, "d/secret", false).unwrap_err(), Errno::EPERM);
+    round(&mut child, "symlinked");
+
+    // `d` a file: ENOTDIR from the walk.
+    fs::remove_file(r.join("d")).unwrap();
+    fs::write(r.join("d"), b"").unwrap();
+    round(&mut child, "file");
+    assert_eq!(stat(&f.dir, "d/f", false).unwrap_err(), Errno::ENOTDIR);
+}

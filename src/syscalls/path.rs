@@ -155,11 +155,22 @@ pub fn path_filestat_get(
 ) -> SysResult {
     let version = ctx.version;
     mem.range(buf, version.filestat_size() as u64)?;
+    #[cfg(target_os = "linux")]
+    let (dir, child) = ctx.fds.dir_with_child(fd, rights::PATH_FILESTAT_GET)?;
+    #[cfg(not(target_os = "linux"))]
     let dir = dir_at(ctx, fd, rights::PATH_FILESTAT_GET)?;
     let follow = follow(flags)?;
     let mut pb = PathBuf::new();
     let p = sandbox::read_path(mem, path, path_len, &mut pb)?;
-    let st = sandbox::stat(dir, p, follow)?;
+    // `dir/name` beneath a preopen: through the kept directory when it answers exactly.
+    #[cfg(target_os = "linux")]
+    let fast = child.and_then(|c| sandbox::stat_two(dir, c, p, follow));
+    #[cfg(not(target_os = "linux"))]
+    let fast: Option<Result<layout::Filestat, Errno>> = None;
+    let st = match fast {
+        Some(r) => r?,
+        None => sandbox::stat(dir, p, follow)?,
+    };
     let (bytes, n) = st.encode(version);
     mem.write_bytes(buf, &bytes[..n])
 }
@@ -724,6 +735,64 @@ mod tests {
         assert_eq!(read(&mut ctx, f, 100).unwrap(), b"contents");
         assert!(!ctx.fds.is_untyped(f));
         assert_eq!(read(&mut ctx, f, 100).unwrap(), b"");
+    }
+
+    /// path_filestat_get of `path` beneath `fd` (no follow): (filetype, size).
+    #[cfg(target_os = "linux")]
+    fn filestat(ctx: &mut Ctx, fd: u32, path: &str) -> Result<(u8, u64), Errno> {
+        let mut mem = OwnedMemory::new(4096);
+        mem.bytes_mut()[1000..1000 + path.len()].copy_from_slice(path.as_bytes());
+        path_filestat_get(ctx, &mem.view(), fd, 0, 1000, path.len() as u32, 2000)?;
+        let b = &mem.bytes()[2000..2064];
+        Ok((b[16], u64::from_le_bytes(b[32..40].try_into().unwrap())))
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn path_filestat_get_keeps_one_child_of_a_preopen_until_its_fd_goes() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("d/sub")).unwrap();
+        std::fs::write(tmp.path().join("d/f"), b"abc").unwrap();
+        std::fs::write(tmp.path().join("d/sub/g"), b"abcd").unwrap();
+        let mut ctx = ctx_for(tmp.path());
+        assert_eq!(
+            filestat(&mut ctx, 3, "d/f"),
+            Ok((filetype::REGULAR_FILE, 3))
+        );
+        assert_eq!(ctx.fds.kept_child(), Some(3));
+        assert_eq!(
+            filestat(&mut ctx, 3, "d/f"),
+            Ok((filetype::REGULAR_FILE, 3))
+        );
+        assert_eq!(
+            filestat(&mut ctx, 3, "d/sub").unwrap().0,
+            filetype::DIRECTORY
+        );
+        assert_eq!(filestat(&mut ctx, 3, "d/nope"), Err(Errno::ENOENT));
+        // A directory the guest opened is not a preopen: no child kept for it.
+        let d = open_with(&mut ctx, "d", oflags::DIRECTORY, READ_ONLY, 0);
+        assert_eq!(
+            filestat(&mut ctx, d, "sub/g"),
+            Ok((filetype::REGULAR_FILE, 4))
+        );
+        assert_eq!(ctx.fds.kept_child(), Some(3));
+        // Rights are still checked first, and the fd's kind.
+        let f = open_with(&mut ctx, "d/f", 0, READ_ONLY, 0);
+        assert_eq!(filestat(&mut ctx, f, "d/f"), Err(Errno::ENOTCAPABLE));
+        crate::syscalls::fd::fd_fdstat_set_rights(&mut ctx, &OwnedMemory::new(8).view(), 3, 0, 0)
+            .unwrap();
+        assert_eq!(filestat(&mut ctx, 3, "d/f"), Err(Errno::ENOTCAPABLE));
+        // Renumbering over the preopen, or closing it, drops the kept directory.
+        crate::syscalls::fd::fd_renumber(&mut ctx, &OwnedMemory::new(8).view(), f, 3).unwrap();
+        assert_eq!(ctx.fds.kept_child(), None);
+        let mut ctx = ctx_for(tmp.path());
+        assert_eq!(
+            filestat(&mut ctx, 3, "d/f"),
+            Ok((filetype::REGULAR_FILE, 3))
+        );
+        crate::syscalls::fd::fd_close(&mut ctx, &OwnedMemory::new(8).view(), 3).unwrap();
+        assert_eq!(ctx.fds.kept_child(), None);
+        assert_eq!(filestat(&mut ctx, 3, "d/f"), Err(Errno::EBADF));
     }
 
     /// The names fd_readdir lists for `fd`, from cookie 0 in one 4 KiB call.
