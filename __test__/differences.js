@@ -134,7 +134,7 @@ module.exports = [
   },
   {
     id: 'seek-on-stream',
-    what: 'fd_seek, fd_tell, fd_pread and fd_pwrite on a pipe, socket or character device return ENOTCAPABLE under node:wasi (its rights table has no seek right there); wasi-rs returns ESPIPE.',
+    what: 'fd_seek, fd_tell, fd_pread and fd_pwrite on a pipe, socket or terminal return ENOTCAPABLE under node:wasi (its rights table has no seek right there); wasi-rs returns ESPIPE. (A character device that is not a terminal, such as /dev/null, holds the seek and tell rights under both, and the host answers.)',
     why: 'ESPIPE is the spec\'s (and POSIX\'s) errno for seeking something that cannot seek; wasmtime answers ESPIPE too.',
   },
   {

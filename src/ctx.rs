@@ -4,7 +4,7 @@
 //! opened (stdio duplicates included; never the Node process's own stdio).
 
 use crate::abi::{filetype, Errno, Version};
-use crate::fd_table::{default_rights, DirHandle, FdEntry, FdTable, Handle};
+use crate::fd_table::{default_rights, rights_for, DirHandle, FdEntry, FdTable, Handle};
 use crate::sys;
 use rand_chacha::ChaCha12Rng;
 use std::fs::File;
@@ -56,17 +56,21 @@ pub struct StdioFile {
     pub filetype: u8,
     /// Whether its description is in append mode (`>>`), reported by fd_fdstat_get.
     pub append: bool,
+    /// Whether it is a terminal (see [`crate::fd_table::rights_for`]).
+    pub tty: bool,
 }
 
 impl StdioFile {
-    /// Asks the host what `file` is (one fstat, one fcntl).
+    /// Asks the host what `file` is (fstat, fcntl, and isatty for a character device).
     pub fn describe(file: Arc<File>) -> Result<StdioFile, Errno> {
         let filetype = sys::filetype(&*file)?;
         let append = sys::is_append(&*file);
+        let tty = filetype == filetype::CHARACTER_DEVICE && sys::is_terminal(&*file);
         Ok(StdioFile {
             file,
             filetype,
             append,
+            tty,
         })
     }
 }
@@ -104,15 +108,17 @@ impl Ctx {
             file,
             filetype: ft,
             append,
+            tty,
         } in stdio
         {
-            let (base, inheriting) = default_rights(ft);
+            let (base, inheriting) = rights_for(ft, tty);
             // A stdio file opened for appending (`>>`) says so in fd_fdstat_get. NONBLOCK is
             // not reported: Node may have made its own stdio non-blocking, and the guest still
             // gets blocking reads and writes.
             fds.insert(FdEntry {
                 handle: Handle::Shared(file),
                 filetype: ft,
+                tty,
                 rights_base: base,
                 rights_inheriting: inheriting,
                 flags: if append {
@@ -131,6 +137,7 @@ impl Ctx {
                     listing: None,
                 }),
                 filetype: filetype::DIRECTORY,
+                tty: false,
                 rights_base: base,
                 rights_inheriting: inheriting,
                 flags: 0,

@@ -80,6 +80,9 @@ pub struct FdEntry {
     pub handle: Handle,
     /// The WASI filetype (typed on first lookup for [`FdEntry::untyped`] entries).
     pub filetype: u8,
+    /// For a character device: whether it is a terminal (no seek or tell, which is how a
+    /// guest's `isatty` tells one from `/dev/null`).
+    pub tty: bool,
     pub rights_base: u64,
     pub rights_inheriting: u64,
     /// The guest-visible fdflags.
@@ -96,6 +99,7 @@ impl FdEntry {
         FdEntry {
             handle: Handle::File(file),
             filetype: UNTYPED,
+            tty: false,
             rights_base,
             rights_inheriting,
             flags,
@@ -113,7 +117,8 @@ impl FdEntry {
             Handle::Shared(f) => sys::filetype(&**f).unwrap_or(filetype::UNKNOWN),
             Handle::Dir(_) => filetype::DIRECTORY,
         };
-        let (max_base, max_inheriting) = default_rights(ft);
+        self.tty = ft == filetype::CHARACTER_DEVICE && sys::is_terminal(&self.handle);
+        let (max_base, max_inheriting) = rights_for(ft, self.tty);
         self.filetype = ft;
         self.rights_base &= max_base;
         self.rights_inheriting &= max_inheriting;
@@ -128,9 +133,21 @@ impl FdEntry {
         self
     }
 
-    /// Whether `fd_seek` and friends can work on this fd at all.
+    /// Whether `fd_seek` and friends go to the host (which may still answer ESPIPE): files,
+    /// block devices, directories and character devices that are not terminals. Pipes,
+    /// sockets and terminals answer ESPIPE without asking.
     pub fn seekable(&self) -> bool {
-        matches!(
+        match self.filetype {
+            filetype::REGULAR_FILE | filetype::BLOCK_DEVICE | filetype::DIRECTORY => true,
+            filetype::CHARACTER_DEVICE => !self.tty,
+            _ => false,
+        }
+    }
+
+    /// Whether a read may wait for data indefinitely (pipes, sockets, terminals, any
+    /// character device): a blocking read waits for readiness first, in interruptible slices.
+    pub fn is_stream(&self) -> bool {
+        !matches!(
             self.filetype,
             filetype::REGULAR_FILE | filetype::BLOCK_DEVICE | filetype::DIRECTORY
         )
@@ -153,6 +170,17 @@ impl FdEntry {
 }
 
 /// Default rights for a host object of the given WASI filetype: `(base, inheriting)`.
+/// The rights an fd of filetype `ft` holds at most; `tty`: a character device that is a
+/// terminal. A terminal cannot seek or tell; any other character device (`/dev/null`,
+/// `/dev/zero`) may, as the host decides, and holding those rights is how wasi-libc's `isatty`
+/// tells it is not a terminal (stdout on /dev/null is then fully buffered, as natively).
+pub fn rights_for(ft: u8, tty: bool) -> (u64, u64) {
+    if ft == filetype::CHARACTER_DEVICE && !tty {
+        return (rights::CHARACTER_DEVICE_BASE, 0);
+    }
+    default_rights(ft)
+}
+
 pub fn default_rights(ft: u8) -> (u64, u64) {
     match ft {
         filetype::REGULAR_FILE | filetype::BLOCK_DEVICE => (rights::REGULAR_FILE_BASE, 0),
@@ -358,6 +386,7 @@ mod tests {
         FdEntry {
             handle: Handle::File(null()),
             filetype: filetype::CHARACTER_DEVICE,
+            tty: false,
             rights_base: rights::TTY_BASE,
             rights_inheriting: 0,
             flags: 0,
@@ -408,11 +437,19 @@ mod tests {
             ))
             .unwrap();
         assert!(t.is_untyped(dev) && t.is_untyped(dir));
-        // The rights check is made on the narrowed rights: a character device cannot seek.
-        assert_eq!(t.get(dev, rights::FD_SEEK).err(), Some(Errno::ENOTCAPABLE));
+        // The rights check is made on the narrowed rights: a character device cannot allocate;
+        // the null device is not a terminal, so it keeps seek and tell.
+        assert_eq!(
+            t.get(dev, rights::FD_ALLOCATE).err(),
+            Some(Errno::ENOTCAPABLE)
+        );
         let e = t.get(dev, 0).unwrap();
         assert_eq!(e.filetype, filetype::CHARACTER_DEVICE);
-        assert_eq!((e.rights_base, e.rights_inheriting), (rights::TTY_BASE, 0));
+        assert!(!e.tty);
+        assert_eq!(
+            (e.rights_base, e.rights_inheriting),
+            (rights::CHARACTER_DEVICE_BASE, 0)
+        );
         // resolve types without a rights check; a directory gets a Dir handle.
         t.resolve(dir);
         t.resolve(99);

@@ -234,6 +234,10 @@ pub mod rights {
     pub const TTY_BASE: u64 =
         FD_READ | FD_FDSTAT_SET_FLAGS | FD_WRITE | FD_FILESTAT_GET | POLL_FD_READWRITE;
 
+    /// Rights of a character device that is not a terminal (`/dev/null`): a stream's, plus
+    /// seek and tell (the host answers them).
+    pub const CHARACTER_DEVICE_BASE: u64 = TTY_BASE | FD_SEEK | FD_TELL;
+
     /// Rights of a socket.
     pub const SOCKET_BASE: u64 = FD_READ
         | FD_FDSTAT_SET_FLAGS

@@ -378,6 +378,7 @@ struct SharedStdio {
     dup: Weak<File>,
     filetype: u8,
     append: bool,
+    tty: bool,
 }
 
 /// (device, inode) of an open fd, and for a regular file the offset of its open file
@@ -434,16 +435,17 @@ fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
     let shared = cache
         .iter()
         .find(|s| s.fd == fd)
-        .and_then(|s| Some((s.id, s.dup.upgrade()?, s.filetype, s.append)));
-    let reuse = |(file, filetype, append)| StdioFile {
+        .and_then(|s| Some((s.id, s.dup.upgrade()?, s.filetype, s.append, s.tty)));
+    let reuse = |(file, filetype, append, tty)| StdioFile {
         file,
         filetype,
         append,
+        tty,
     };
     #[cfg(target_os = "linux")]
-    if let Some((_, dup, filetype, append)) = &shared {
+    if let Some((_, dup, filetype, append, tty)) = &shared {
         if same_description(pid, fd, dup.as_raw_fd()) == Some(true) {
-            return Ok(reuse((Arc::clone(dup), *filetype, *append)));
+            return Ok(reuse((Arc::clone(dup), *filetype, *append, *tty)));
         }
     }
     let _ = pid;
@@ -451,10 +453,10 @@ fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
     // that is not open makes them fail with EBADF, which is reported.
     let host = unsafe { BorrowedFd::borrow_raw(fd) };
     let (id, offset) = file_id(host)?;
-    if let Some((shared_id, dup, filetype, append)) = shared {
+    if let Some((shared_id, dup, filetype, append, tty)) = shared {
         if shared_id == id && (offset.is_none() || file_id(dup.as_fd()).ok() == Some((id, offset)))
         {
-            return Ok(reuse((dup, filetype, append)));
+            return Ok(reuse((dup, filetype, append, tty)));
         }
     }
     let dup = Arc::new(File::from(
@@ -468,6 +470,7 @@ fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
         dup: Arc::downgrade(&made.file),
         filetype: made.filetype,
         append: made.append,
+        tty: made.tty,
     });
     Ok(made)
 }

@@ -132,6 +132,11 @@ pub fn allocate(f: impl AsFilelike, offset: u64, len: u64) -> Result<(), Errno> 
     }
 }
 
+/// Whether the fd is a terminal (`isatty`).
+pub fn is_terminal(f: impl AsFilelike) -> bool {
+    rustix::termios::isatty(f.as_fd())
+}
+
 /// Whether the open file description appends (`O_APPEND`); false when it cannot be asked.
 pub fn is_append(f: impl AsFilelike) -> bool {
     rustix::fs::fcntl_getfl(f.as_fd())

@@ -135,6 +135,12 @@ pub fn allocate(f: impl AsFilelike, offset: u64, len: u64) -> Result<(), Errno> 
     Ok(())
 }
 
+/// Whether the handle is a console.
+pub fn is_terminal(f: impl AsFilelike) -> bool {
+    use std::io::IsTerminal;
+    f.as_filelike_view::<File>().is_terminal()
+}
+
 /// Whether the handle appends: Windows fixes this at open time as an access mask with
 /// `FILE_APPEND_DATA` but not `FILE_WRITE_DATA` (what std's `append(true)` asks for). False
 /// when the mask cannot be read.

@@ -9,6 +9,7 @@ use crate::memory::{GuestMemory, OwnedMemory};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::OwnedFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 
 fn devnull() -> OwnedFd {
@@ -491,4 +492,35 @@ fn sock_accept_on_a_listening_socket() {
         sock::sock_accept(&mut ctx, &g, 0, 1, 100),
         Err(Errno::EINVAL)
     );
+}
+
+/// A terminal on stdin (a pseudo-terminal's master end, a tty on Linux) is a character device
+/// without seek and tell, which is how a guest's isatty knows it; seeking is ESPIPE. The null
+/// device next to it is a character device that keeps them.
+#[test]
+fn a_terminal_has_no_seek_rights_the_null_device_has() {
+    let tty: OwnedFd = File::options()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open("/dev/ptmx")
+        .expect("/dev/ptmx (this test needs a pseudo-terminal)")
+        .into();
+    assert!(rustix::termios::isatty(&tty));
+    let mut ctx = ctx_with(Version::Preview1, &[], &[], [tty, devnull(), devnull()]);
+    let mut m = OwnedMemory::new(4096);
+    let g = m.view();
+    let seek_tell = crate::abi::rights::FD_SEEK | crate::abi::rights::FD_TELL;
+    for (fd, rights) in [(0, 0), (1, seek_tell)] {
+        fd::fd_fdstat_get(&mut ctx, &g, fd, 0).unwrap();
+        assert_eq!(
+            g.read_u8(0).unwrap(),
+            crate::abi::filetype::CHARACTER_DEVICE
+        );
+        assert_eq!(g.read_u64(8).unwrap() & seek_tell, rights, "fd {fd}");
+    }
+    assert_eq!(fd::fd_seek(&mut ctx, &g, 0, 0, 0, 100), Err(Errno::ESPIPE));
+    assert_eq!(fd::fd_tell(&mut ctx, &g, 0, 100), Err(Errno::ESPIPE));
+    fd::fd_seek(&mut ctx, &g, 1, 0, 0, 100).unwrap();
+    fd::fd_tell(&mut ctx, &g, 1, 100).unwrap();
 }

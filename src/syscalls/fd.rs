@@ -37,10 +37,10 @@ pub(crate) fn blocking<T>(
     #[cfg(unix)]
     {
         let guest_blocking = e.flags & fdflags::NONBLOCK == 0;
-        if guest_blocking && !write && !e.seekable() {
+        if guest_blocking && !write && e.is_stream() {
             super::poll::wait_ready(mem, e.handle.as_fd(), false)?;
         }
-        if !guest_blocking && !e.seekable() && !ready_now(e.handle.as_fd(), write)? {
+        if !guest_blocking && e.is_stream() && !ready_now(e.handle.as_fd(), write)? {
             // The guest asked for non-blocking I/O but the host fd (shared stdio, a socket
             // handed over) may be blocking: nothing ready means EAGAIN, not a wait.
             return Err(Errno::EAGAIN);

@@ -308,6 +308,7 @@ pub fn path_open(
                 listing: None,
             }),
             filetype: filetype::DIRECTORY,
+            tty: false,
             rights_base: base & max_base,
             rights_inheriting: inheriting & max_inheriting,
             flags: fdflags,

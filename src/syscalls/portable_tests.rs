@@ -86,12 +86,18 @@ fn file_calls_on_a_stdio_file() {
     set_iovs(&g, 0, &[(1000, 8)]);
     fd::fd_read(&mut ctx, &g, 1, 0, 1, 100).unwrap();
     assert_eq!(g.read_u32(100).unwrap(), 0);
-    // The null device cannot seek; a bad whence is EINVAL.
-    assert_eq!(fd::fd_seek(&mut ctx, &g, 0, 0, 0, 104), Err(Errno::ESPIPE));
-    assert_eq!(
-        fd::fd_pread(&mut ctx, &g, 0, 0, 1, 0, 100),
-        Err(Errno::ESPIPE)
-    );
+    // The null device is not a terminal: it holds seek and tell (so a guest's isatty says
+    // no), and the host answers them: position 0, and a pread there reads nothing.
+    fd::fd_fdstat_get(&mut ctx, &g, 0, 200).unwrap();
+    let seek_tell = rights::FD_SEEK | rights::FD_TELL;
+    assert_eq!(g.read_u64(208).unwrap() & seek_tell, seek_tell);
+    g.write_u64(104, 99).unwrap();
+    fd::fd_seek(&mut ctx, &g, 0, 0, 0, 104).unwrap();
+    assert_eq!(g.read_u64(104).unwrap(), 0);
+    set_iovs(&g, 0, &[(1000, 8)]);
+    fd::fd_pread(&mut ctx, &g, 0, 0, 1, 0, 100).unwrap();
+    assert_eq!(g.read_u32(100).unwrap(), 0);
+    // A bad whence is EINVAL.
     assert_eq!(fd::fd_seek(&mut ctx, &g, 1, 0, 3, 104), Err(Errno::EINVAL));
     // A negative absolute position, and an offset past i64::MAX, are EINVAL.
     assert_eq!(

@@ -66,6 +66,7 @@ pub fn sock_accept(
     let new_fd = ctx.fds.insert(FdEntry {
         handle: Handle::File(file),
         filetype: ft,
+        tty: false,
         rights_base: base,
         rights_inheriting: inheriting,
         flags,
