@@ -230,12 +230,12 @@ function workloads(n) {
     },
     {
       id: 'j', what: `${n.j.toLocaleString('en')} × construct WASI + instantiate + start (empty module), one process`,
-      target: 1.0, kind: 'lifecycle', iterations: n.j,
+      target: 1.0, kind: 'lifecycle', iterations: n.j, short: true,
       wat: '(module (memory (export "memory") 1) (func (export "_start")))',
     },
     {
       id: 'k', what: `C program: walk ${n.kFiles.toLocaleString('en')} files in ${n.kDirs} dirs, read all, checksum lines`,
-      target: 0.9, fs: true, preopen: 'tree', preopenName: '/tree', args: ['walk', '/tree'],
+      target: 0.9, fs: true, preopen: 'tree', preopenName: '/tree', args: ['walk', '/tree'], short: true,
       wasm: path.join(__dirname, 'guests', 'walk.wasm'),
       stdout: 'file',
       verify: (fx, res) => (res.stdout === fx.treeListing ? null
