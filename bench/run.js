@@ -186,9 +186,9 @@ function cell(r, key = 'timeNs') {
 }
 
 /**
- * Rounds for workload `w`: a workload whose run is one short process (`w.short`: j and k,
- * well under 0.1 s) varies most from run to run on a shared machine, so it gets three times
- * the rounds (not in --quick).
+ * Rounds for workload `w`: a workload whose timed work is short (`w.short`: c, e, f, j, k,
+ * well under 0.1 s each) varies most from run to run on a shared machine, so it gets three
+ * times the rounds (not in --quick).
  */
 function roundsFor(w, opts) {
   return w.short && !opts.quick ? 3 * opts.rounds : opts.rounds;
@@ -227,7 +227,7 @@ function markdown(meta, list, results, rows, mem) {
   const L = [];
   L.push(`# wasi-rs benchmarks (${meta.quick ? 'quick' : 'full'})`, '');
   L.push(`- date: ${meta.date}; host: ${meta.host}; ${meta.node}; rounds: ${meta.rounds}` +
-    (meta.shortRounds !== meta.rounds ? ` (${meta.shortRounds} for the one-short-process workloads j, k)` : ''));
+    (meta.shortRounds !== meta.rounds ? ` (${meta.shortRounds} for the short workloads ${meta.short.join(', ')})` : ''));
   L.push(`- binary: ${meta.binary.file} (${meta.binary.profile} profile${meta.binary.stale ? ', OLDER THAN THE SOURCES' : ''}; ` +
     `${meta.binary.bytes} bytes; sha256 ${meta.binary.sha256}…; built ${meta.binary.built})`);
   L.push(`- @tybys/wasm-util ${meta.wasmUtil}; each measurement a fresh process; runtimes alternated per round;` +
@@ -371,6 +371,7 @@ async function main() {
       node: `node ${process.version}`,
       rounds: opts.rounds,
       shortRounds: roundsFor({ short: true }, opts),
+      short: list.filter((w) => w.short).map((w) => w.id),
       quick: opts.quick,
       binary,
       wasmUtil: JSON.parse(fs.readFileSync(path.join(root, 'node_modules', '@tybys', 'wasm-util', 'package.json'), 'utf8')).version,

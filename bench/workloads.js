@@ -125,7 +125,7 @@ function workloads(n) {
       },
     },
     {
-      id: 'c', what: `${n.c / MiB} MiB file read in 64 KiB fd_read calls`, target: 1.05, fs: true,
+      id: 'c', what: `${n.c / MiB} MiB file read in 64 KiB fd_read calls`, target: 1.05, fs: true, short: true,
       preopen: 'data',
       wat: guest({
         data: [[1024, 'big.bin']],
@@ -153,7 +153,7 @@ function workloads(n) {
     },
     {
       id: 'e', what: `${n.e.toLocaleString('en')} rounds of args/environ sizes_get + get (100 args, 1,000 env vars)`,
-      target: 1.05,
+      target: 1.05, short: true,
       args: Array.from({ length: 100 }, (_, i) => `argument-${String(i).padStart(3, '0')}-value`),
       env: Object.fromEntries(Array.from({ length: 1000 },
         (_, i) => [`BENCH_VAR_${String(i).padStart(4, '0')}`, `value-${i}-abcdefghijklmnop`])),
@@ -169,7 +169,7 @@ function workloads(n) {
       }),
     },
     {
-      id: 'f', what: `${n.f / MiB} MiB of random_get in 4 KiB calls`, target: 0.3,
+      id: 'f', what: `${n.f / MiB} MiB of random_get in 4 KiB calls`, target: 0.3, short: true,
       wat: guest({ body: times(n.f / 4096, '(call $check (call $random_get (i32.const 65536) (i32.const 4096)))') }),
     },
     {
