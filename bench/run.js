@@ -186,9 +186,9 @@ function cell(r, key = 'timeNs') {
 }
 
 /**
- * Rounds for workload `w`: a workload whose timed work is short (`w.short`: c, e, f, j, k,
- * well under 0.1 s each) varies most from run to run on a shared machine, so it gets three
- * times the rounds (not in --quick).
+ * Rounds for workload `w`: a workload whose timed work is short (`w.short`: about 0.1 s or
+ * less under node:wasi: a, c, e, f, g, g2, j, k) varies most from run to run on a shared
+ * machine, so it gets three times the rounds (not in --quick).
  */
 function roundsFor(w, opts) {
   return w.short && !opts.quick ? 3 * opts.rounds : opts.rounds;

@@ -96,7 +96,7 @@ const LINE16 = '0123456789abcde\n';
 function workloads(n) {
   return [
     {
-      id: 'a', what: `${n.a.toLocaleString('en')} × clock_time_get`, target: 1.8,
+      id: 'a', what: `${n.a.toLocaleString('en')} × clock_time_get`, target: 1.8, short: true,
       wat: guest({ body: times(n.a, '(call $check (call $clock_time_get (i32.const 1) (i64.const 1) (i32.const 40)))') }),
     },
     {
@@ -173,11 +173,11 @@ function workloads(n) {
       wat: guest({ body: times(n.f / 4096, '(call $check (call $random_get (i32.const 65536) (i32.const 4096)))') }),
     },
     {
-      id: 'g', what: `${n.g.toLocaleString('en')} × args_sizes_get`, target: 3.0,
+      id: 'g', what: `${n.g.toLocaleString('en')} × args_sizes_get`, target: 3.0, short: true,
       wat: guest({ body: times(n.g, '(call $check (call $args_sizes_get (i32.const 32) (i32.const 36)))') }),
     },
     {
-      id: 'g2', what: `${n.g2.toLocaleString('en')} × fd_close of a bad fd (EBADF)`, target: 3.0,
+      id: 'g2', what: `${n.g2.toLocaleString('en')} × fd_close of a bad fd (EBADF)`, target: 3.0, short: true,
       wat: guest({
         body: times(n.g2, `(local.set $x (call $fd_close (i32.const 1000)))
       (if (i32.ne (local.get $x) (i32.const 8)) (then (call $proc_exit (select (local.get $x) (i32.const ${VERIFY_FAILED}) (local.get $x))) (unreachable)))`),
