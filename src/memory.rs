@@ -225,26 +225,21 @@ impl<'a> GuestMemory<'a> {
     pub fn iovecs(&self, ptr: u32, count: u32, max: u32) -> Result<Vec<IoVec>, Errno> {
         self.array(ptr, count, 8)?;
         let take = count.min(max);
-        let mut table = vec![0u8; take as usize * 8];
-        self.read_into(ptr, &mut table)?;
+        // The table lies inside memory (checked above), so each record is read in place: one
+        // allocation per call (the result), none for a copy of the table.
         let mut out = Vec::with_capacity(take as usize);
-        for rec in table.chunks_exact(8) {
-            let buf = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
-            let len = u32::from_le_bytes([rec[4], rec[5], rec[6], rec[7]]);
+        for i in 0..count {
+            let rec = ptr + i * 8;
+            let buf = self.read_u32(rec)?;
+            let len = self.read_u32(rec + 4)?;
             let base = self.range(buf, len as u64)?;
-            out.push(IoVec {
-                guest: buf,
-                base,
-                len: len as usize,
-            });
-        }
-        // Entries past `max` are not transferred, but they must still be valid.
-        if count > take {
-            for i in take..count {
-                let rec = ptr as u64 + i as u64 * 8;
-                let buf = self.read_u32(rec as u32)?;
-                let len = self.read_u32(rec as u32 + 4)?;
-                self.range(buf, len as u64)?;
+            // Entries past `max` are not transferred, but they must still be valid.
+            if i < take {
+                out.push(IoVec {
+                    guest: buf,
+                    base,
+                    len: len as usize,
+                });
             }
         }
         Ok(out)
