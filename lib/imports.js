@@ -175,54 +175,57 @@ function pick(f, unstable) {
  * returnOnExit, status)` ends a run for proc_exit (it throws or exits).
  */
 function importsFactory(n, block, bindMemory, exitHook) {
-  const u32 = new Uint32Array(block);
-  const u64 = new BigUint64Array(block);
-  const args_get$ = n.args_get;
-  const args_sizes_get$ = n.args_sizes_get;
-  const clock_res_get$ = n.clock_res_get;
-  const clock_time_get$ = n.clock_time_get;
-  const environ_get$ = n.environ_get;
-  const environ_sizes_get$ = n.environ_sizes_get;
-  const fd_advise$ = n.fd_advise;
-  const fd_allocate$ = n.fd_allocate;
-  const fd_close$ = n.fd_close;
-  const fd_datasync$ = n.fd_datasync;
-  const fd_fdstat_get$ = n.fd_fdstat_get;
-  const fd_fdstat_set_flags$ = n.fd_fdstat_set_flags;
-  const fd_fdstat_set_rights$ = n.fd_fdstat_set_rights;
-  const fd_filestat_get$ = n.fd_filestat_get;
-  const fd_filestat_set_size$ = n.fd_filestat_set_size;
-  const fd_filestat_set_times$ = n.fd_filestat_set_times;
-  const fd_pread$ = n.fd_pread;
-  const fd_prestat_get$ = n.fd_prestat_get;
-  const fd_prestat_dir_name$ = n.fd_prestat_dir_name;
-  const fd_pwrite$ = n.fd_pwrite;
-  const fd_read$ = n.fd_read;
-  const fd_readdir$ = n.fd_readdir;
-  const fd_renumber$ = n.fd_renumber;
-  const fd_seek$ = n.fd_seek;
-  const fd_sync$ = n.fd_sync;
-  const fd_tell$ = n.fd_tell;
-  const fd_write$ = n.fd_write;
-  const path_create_directory$ = n.path_create_directory;
-  const path_filestat_get$ = n.path_filestat_get;
-  const path_filestat_set_times$ = n.path_filestat_set_times;
-  const path_link$ = n.path_link;
-  const path_open$ = n.path_open;
-  const path_readlink$ = n.path_readlink;
-  const path_remove_directory$ = n.path_remove_directory;
-  const path_rename$ = n.path_rename;
-  const path_symlink$ = n.path_symlink;
-  const path_unlink_file$ = n.path_unlink_file;
-  const poll_oneoff$ = n.poll_oneoff;
-  const proc_exit$ = n.proc_exit;
-  const proc_raise$ = n.proc_raise;
-  const random_get$ = n.random_get;
-  const sched_yield$ = n.sched_yield;
-  const sock_accept$ = n.sock_accept;
-  const sock_recv$ = n.sock_recv;
-  const sock_send$ = n.sock_send;
-  const sock_shutdown$ = n.sock_shutdown;
+  // What the wrappers read from their closures is declared with var: a let or const read from
+  // an inner function costs a hole check (temporal dead zone) on every read until V8 optimizes
+  // the reader, which the wrappers of a short run never are.
+  var u32 = new Uint32Array(block);
+  var u64 = new BigUint64Array(block);
+  var args_get$ = n.args_get;
+  var args_sizes_get$ = n.args_sizes_get;
+  var clock_res_get$ = n.clock_res_get;
+  var clock_time_get$ = n.clock_time_get;
+  var environ_get$ = n.environ_get;
+  var environ_sizes_get$ = n.environ_sizes_get;
+  var fd_advise$ = n.fd_advise;
+  var fd_allocate$ = n.fd_allocate;
+  var fd_close$ = n.fd_close;
+  var fd_datasync$ = n.fd_datasync;
+  var fd_fdstat_get$ = n.fd_fdstat_get;
+  var fd_fdstat_set_flags$ = n.fd_fdstat_set_flags;
+  var fd_fdstat_set_rights$ = n.fd_fdstat_set_rights;
+  var fd_filestat_get$ = n.fd_filestat_get;
+  var fd_filestat_set_size$ = n.fd_filestat_set_size;
+  var fd_filestat_set_times$ = n.fd_filestat_set_times;
+  var fd_pread$ = n.fd_pread;
+  var fd_prestat_get$ = n.fd_prestat_get;
+  var fd_prestat_dir_name$ = n.fd_prestat_dir_name;
+  var fd_pwrite$ = n.fd_pwrite;
+  var fd_read$ = n.fd_read;
+  var fd_readdir$ = n.fd_readdir;
+  var fd_renumber$ = n.fd_renumber;
+  var fd_seek$ = n.fd_seek;
+  var fd_sync$ = n.fd_sync;
+  var fd_tell$ = n.fd_tell;
+  var fd_write$ = n.fd_write;
+  var path_create_directory$ = n.path_create_directory;
+  var path_filestat_get$ = n.path_filestat_get;
+  var path_filestat_set_times$ = n.path_filestat_set_times;
+  var path_link$ = n.path_link;
+  var path_open$ = n.path_open;
+  var path_readlink$ = n.path_readlink;
+  var path_remove_directory$ = n.path_remove_directory;
+  var path_rename$ = n.path_rename;
+  var path_symlink$ = n.path_symlink;
+  var path_unlink_file$ = n.path_unlink_file;
+  var poll_oneoff$ = n.poll_oneoff;
+  var proc_exit$ = n.proc_exit;
+  var proc_raise$ = n.proc_raise;
+  var random_get$ = n.random_get;
+  var sched_yield$ = n.sched_yield;
+  var sock_accept$ = n.sock_accept;
+  var sock_recv$ = n.sock_recv;
+  var sock_send$ = n.sock_send;
+  var sock_shutdown$ = n.sock_shutdown;
 
   /**
    * The import functions of one instance (`handle`, the External that owns it, just made by
@@ -230,17 +233,17 @@ function importsFactory(n, block, bindMemory, exitHook) {
    * binds its memory.
    */
   return function instanceImports(handle, unstable, returnOnExit) {
-    const slot = u32[1];
+    var slot = u32[1];
     // A view of the buffer the native side holds a window of, and its length then: a wrapper
     // that finds another length (growth detached the buffer, or no memory is bound yet) rebinds
     // first. (A view's length is an inline load in optimized code; a buffer's byteLength is not.)
-    let mv = UNBOUND;
-    let mlen = -1;
-    let memory = null;
+    var mv = UNBOUND;
+    var mlen = -1;
+    var memory = null;
     // For a shared memory: a SharedArrayBuffer is read natively through a view; one grown by
     // another thread keeps its old length, so the native side asks for a new view when a range
     // misses. Null for an ordinary memory.
-    let refresh = null;
+    var refresh = null;
     function stale() {
       if (memory === null) return; // the native call throws ERR_WASI_NOT_STARTED
       const m = memoryBuffer.call(memory);

@@ -94,9 +94,12 @@ ${table(null)}
  * returnOnExit, status)\` ends a run for proc_exit (it throws or exits).
  */
 function importsFactory(n, block, bindMemory, exitHook) {
-  const u32 = new Uint32Array(block);
-  const u64 = new BigUint64Array(block);
-${names.map((nm) => `  const ${nm}$ = n.${nm};`).join('\n')}
+  // What the wrappers read from their closures is declared with var: a let or const read from
+  // an inner function costs a hole check (temporal dead zone) on every read until V8 optimizes
+  // the reader, which the wrappers of a short run never are.
+  var u32 = new Uint32Array(block);
+  var u64 = new BigUint64Array(block);
+${names.map((nm) => `  var ${nm}$ = n.${nm};`).join('\n')}
 
   /**
    * The import functions of one instance (\`handle\`, the External that owns it, just made by
@@ -104,17 +107,17 @@ ${names.map((nm) => `  const ${nm}$ = n.${nm};`).join('\n')}
    * binds its memory.
    */
   return function instanceImports(handle, unstable, returnOnExit) {
-    const slot = u32[1];
+    var slot = u32[1];
     // A view of the buffer the native side holds a window of, and its length then: a wrapper
     // that finds another length (growth detached the buffer, or no memory is bound yet) rebinds
     // first. (A view's length is an inline load in optimized code; a buffer's byteLength is not.)
-    let mv = UNBOUND;
-    let mlen = -1;
-    let memory = null;
+    var mv = UNBOUND;
+    var mlen = -1;
+    var memory = null;
     // For a shared memory: a SharedArrayBuffer is read natively through a view; one grown by
     // another thread keeps its old length, so the native side asks for a new view when a range
     // misses. Null for an ordinary memory.
-    let refresh = null;
+    var refresh = null;
     function stale() {
       if (memory === null) return; // the native call throws ERR_WASI_NOT_STARTED
       const m = memoryBuffer.call(memory);
