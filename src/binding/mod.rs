@@ -426,7 +426,6 @@ fn same_description(pid: i32, a: i32, b: i32) -> Option<bool> {
 /// when `fd` is not open. `pid` is this process's id.
 #[cfg(unix)]
 fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
-    use std::os::fd::AsRawFd;
     if fd < 0 {
         return Err(Errno::EBADF);
     }
@@ -444,6 +443,7 @@ fn stdio_file(fd: i32, pid: i32) -> std::result::Result<StdioFile, Errno> {
     };
     #[cfg(target_os = "linux")]
     if let Some((_, dup, filetype, append, tty)) = &shared {
+        use std::os::fd::AsRawFd;
         if same_description(pid, fd, dup.as_raw_fd()) == Some(true) {
             return Ok(reuse((Arc::clone(dup), *filetype, *append, *tty)));
         }

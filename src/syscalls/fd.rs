@@ -159,10 +159,13 @@ fn write_untyped(
     #[cfg(windows)]
     let host = std::os::windows::io::AsHandle::as_handle(file);
     #[cfg(windows)]
-    let _ = mem;
+    {
+        let _ = mem;
+        io::write(host, v, None).map(Some)
+    }
+    #[cfg(unix)]
     loop {
         match io::write(host, v, None) {
-            #[cfg(unix)]
             Err(Errno::EAGAIN) => super::poll::wait_ready(mem, host, true)?,
             r => return r.map(Some),
         }
