@@ -390,7 +390,6 @@ pub fn stat_two(
     path: &str,
     follow: bool,
 ) -> Option<Result<Filestat, Errno>> {
-    use std::sync::atomic::Ordering;
     let (dir, name) = path.split_once('/')?;
     if dir.is_empty() || name.is_empty() || !is_plain_name(dir) || !is_plain_name(name) {
         return None;
@@ -423,12 +422,11 @@ pub fn stat_two(
         _ => false,
     };
     if !reuse {
-        if NO_OPENAT2.load(Ordering::Relaxed) {
-            return None;
-        }
+        // `dir` is one plain name (not `.` or `..`) opened without following a symlink, so
+        // plain openat cannot leave `handle`: no openat2 needed (it is missing under older
+        // kernels and qemu-user).
         let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let resolve = rustix::fs::ResolveFlags::BENEATH | rustix::fs::ResolveFlags::NO_MAGICLINKS;
-        match rustix::fs::openat2(handle, dir, flags, Mode::empty(), resolve) {
+        match rustix::fs::openat(handle, dir, flags, Mode::empty()) {
             Ok(fd) => {
                 *child = Some(ChildDir {
                     name: dir.into(),
