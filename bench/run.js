@@ -255,14 +255,14 @@ function markdown(meta, list, results, rows, mem) {
   }
   if (mem.length) {
     L.push('', 'Memory check (instances created and collected in one process, node --expose-gc):', '');
-    L.push('| runtime | instances | RSS start | RSS end | end / start | heapUsed start → end | heapTotal start → end | external start → end | open fds start → end | target (wasi-rs) |');
-    L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    L.push('| runtime | instances | RSS start | RSS end | end / start | RSS anonymous start → end | RSS file-backed start → end | heapUsed start → end | heapTotal start → end | external start → end | open fds start → end | target (wasi-rs) |');
+    L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const m of mem) {
-      if (m.error) { L.push(`| ${LABEL[m.runtime]} | – | – | – | – | – | error: ${m.error.replace(/\n/g, ' ')} |`); continue; }
+      if (m.error) { L.push(`| ${LABEL[m.runtime]} | – | – | – | – | – | – | – | error: ${m.error.replace(/\n/g, ' ')} |`); continue; }
       const q = m.rssEnd / m.rssStart;
-      const mb = (x) => `${(x / 1048576).toFixed(1)}`;
+      const mb = (x) => (x == null ? '–' : `${(x / 1048576).toFixed(1)}`);
       L.push(`| ${LABEL[m.runtime]} | ${m.count} | ${mb(m.rssStart)} MiB | ${mb(m.rssEnd)} MiB | ` +
-        `${q.toFixed(3)} | ${mb(m.heapUsedStart)} → ${mb(m.heapUsedEnd)} MiB | ${mb(m.heapTotalStart)} → ${mb(m.heapTotalEnd)} MiB | ` +
+        `${q.toFixed(3)} | ${mb(m.rssAnonStart)} → ${mb(m.rssAnonEnd)} MiB | ${mb(m.rssFileStart)} → ${mb(m.rssFileEnd)} MiB | ${mb(m.heapUsedStart)} → ${mb(m.heapUsedEnd)} MiB | ${mb(m.heapTotalStart)} → ${mb(m.heapTotalEnd)} MiB | ` +
         `${mb(m.externalStart)} → ${mb(m.externalEnd)} MiB | ${m.fdsStart} → ${m.fdsEnd} | ` +
         `${m.runtime === 'wasi-rs' ? (q <= 1.1 ? 'met (≤ 1.10)' : 'MISSED (≤ 1.10)') : '–'} |`);
     }
