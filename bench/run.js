@@ -112,6 +112,15 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The `p`-quantile of `xs` (0 ≤ p ≤ 1), interpolated between the two nearest ranks. */
+function quantile(xs, p) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const at = p * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+}
+
 function runChild(runtime, spec, stdout, timeout) {
   const args = ['--no-warnings', path.join(__dirname, 'child.js'), runtime, JSON.stringify(spec)];
   // The guest's stderr goes to /dev/null: wasm-util logs a stack trace to it for every failed
@@ -199,6 +208,7 @@ function summarize(list, results, opts) {
   for (const w of list) {
     const res = results[w.id];
     const ratios = {};
+    let spread = null;
     for (const rt of ['wasi-rs', 'wasm-util']) {
       const per = [];
       for (let round = 0; round < roundsFor(w, opts); round++) {
@@ -207,13 +217,15 @@ function summarize(list, results, opts) {
         if (a && b) per.push(a.timeNs / b.timeNs);
       }
       ratios[rt] = res[rt].state === 'ok' && res.node.state === 'ok' ? median(per) : null;
+      // How far the rounds disagree: the middle half of wasi-rs's per-round ratios.
+      if (rt === 'wasi-rs' && ratios[rt] != null) spread = [quantile(per, 0.25), quantile(per, 0.75)];
     }
     let verdict;
     if (res['wasi-rs'].state !== 'ok') verdict = res['wasi-rs'].state;
     else if (res.node.state !== 'ok') verdict = `node:wasi ${res.node.state}`;
     else verdict = ratios['wasi-rs'] <= w.target ? 'met' : 'MISSED';
     rows.push({
-      id: w.id, what: w.what, target: w.target, verdict, ratios,
+      id: w.id, what: w.what, target: w.target, verdict, ratios, spread,
       medians: Object.fromEntries(RUNTIMES.map((rt) => [rt, res[rt].state === 'ok' ? median(res[rt].runs.map((x) => x.timeNs)) : null])),
       setup: Object.fromEntries(RUNTIMES.map((rt) => [rt, res[rt].state === 'ok' ? median(res[rt].runs.map((x) => x.setupNs).filter((x) => x != null)) : null])),
       peakRssKiB: Object.fromEntries(RUNTIMES.map((rt) => [rt, res[rt].state === 'ok' ? median(res[rt].runs.map((x) => x.peakRssKiB)) : null])),
@@ -231,13 +243,15 @@ function markdown(meta, list, results, rows, mem) {
   L.push(`- binary: ${meta.binary.file} (${meta.binary.profile} profile${meta.binary.stale ? ', OLDER THAN THE SOURCES' : ''}; ` +
     `${meta.binary.bytes} bytes; sha256 ${meta.binary.sha256}…; built ${meta.binary.built})`);
   L.push(`- @tybys/wasm-util ${meta.wasmUtil}; each measurement a fresh process; runtimes alternated per round;` +
-    ' time = `wasi.start()` only (median); ratio = median of the per-round ratios against node:wasi', '');
-  L.push('| id | workload | wasi-rs | node:wasi | wasm-util | wasi-rs / node | wasm-util / node | target | result |');
-  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    ' time = `wasi.start()` only (median); ratio = median of the per-round ratios against node:wasi;' +
+    ' middle half = the 25th to 75th percentile of the wasi-rs per-round ratios', '');
+  L.push('| id | workload | wasi-rs | node:wasi | wasm-util | wasi-rs / node | middle half | wasm-util / node | target | result |');
+  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     const res = results[r.id];
     L.push(`| ${r.id} | ${r.what} | ${cell(res['wasi-rs'])} | ${cell(res.node)} | ${cell(res['wasm-util'])} | ` +
-      `${ratio(r.ratios['wasi-rs'])} | ${ratio(r.ratios['wasm-util'])} | ≤ ${r.target} | ${r.verdict} |`);
+      `${ratio(r.ratios['wasi-rs'])} | ${r.spread ? `${ratio(r.spread[0])}–${ratio(r.spread[1])}` : '–'} | ` +
+      `${ratio(r.ratios['wasm-util'])} | ≤ ${r.target} | ${r.verdict} |`);
   }
   L.push('', 'Setup (construct WASI + instantiate), median:', '');
   L.push('| id | wasi-rs | node:wasi | wasm-util |', '| --- | ---: | ---: | ---: |');
