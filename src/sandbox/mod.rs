@@ -27,10 +27,10 @@
 //! that stats every entry of a directory through its parent would pay an `openat2` + `fstat` +
 //! `close` per entry. [`stat_two`] keeps `dir` open instead ([`ChildDir`], an `O_PATH` fd
 //! opened with a plain `openat` of the single name and `O_NOFOLLOW`, so a real directory
-//! beneath the handle) and answers with two single-name lookups: `fstatat(handle, dir, NOFOLLOW)`, which
-//! must still show a directory with the kept fd's device and inode (POSIX's file identity,
-//! unique among live files, and the kept fd keeps its inode alive), then `fstatat(kept, name,
-//! NOFOLLOW)`. Neither lookup follows a symlink or crosses `..`, so neither can leave the
+//! beneath the handle) and answers with two single-name lookups: `fstatat(handle, dir,
+//! NOFOLLOW)`, which must still show a directory with the kept fd's device and inode (POSIX's
+//! file identity, unique among live files, and the kept fd keeps its inode alive), then
+//! `fstatat(kept, name, NOFOLLOW)`. Neither lookup follows a symlink or crosses `..`, so neither can leave the
 //! handle or the directory that `dir` names at that moment; anything else (a symlink or a
 //! non-directory at `dir`, another inode there, a final symlink to follow, an unusual error)
 //! falls back to the general walk, so answers and errnos are the walk's. (Checking that a
