@@ -1,8 +1,8 @@
 'use strict';
 // Instance lifetime and isolation: memory.grow between calls, two instances in one process,
 // instances inside worker_threads Workers (and a Worker stuck in an endless guest loop that
-// must still terminate), and 200 instances with two preopens each that, once collected,
-// leave no host fd open.
+// must still terminate), and instances (200 with two preopens each; 100 bound to a shared
+// memory) that, once collected, leave no host fd open.
 
 const test = require('ava');
 const fs = require('node:fs');
@@ -10,7 +10,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { spawnSync } = require('node:child_process');
 const { WASI } = require('..');
-const { tmpdir, rm } = require('./helpers.js');
+const { tmpdir, rm, wat } = require('./helpers.js');
 const { guest } = require('./guest.js');
 const { bound, scratch } = require('./core-support.js');
 
@@ -253,6 +253,58 @@ test('200 instances with two preopens each, dropped and collected, leave no fd o
     t.is(res.stderr, '');
     const { before, during, after } = JSON.parse(res.stdout);
     t.true(during >= before + 2, `instances hold fds while alive (before ${before}, during ${during})`);
+    t.is(after, before, `no fd left open (before ${before}, after ${after})`);
+  } finally {
+    rm(dir);
+  }
+});
+
+test('instances bound to a shared memory are collected too, and close their preopens', async (t) => {
+  // The native side holds a shared memory's view function by a strong reference; that
+  // function must not reach the instance, or the instance and its fds would live for ever.
+  const dir = tmpdir();
+  try {
+    const wasmPath = path.join(dir, 'shared.wasm');
+    fs.writeFileSync(wasmPath, await wat(`(module
+      (import "env" "memory" (memory 1 10 shared))
+      (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+      (func (export "call") (result i32) (call $fd_prestat_get (i32.const 3) (i32.const 70000))))`));
+    const script = `
+      const { WASI } = require(${JSON.stringify(ROOT)});
+      const fs = require('node:fs');
+      const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
+      const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+      (async () => {
+        new WASI({ version: 'preview1' });
+        globalThis.gc();
+        await turn();
+        const before = count();
+        const errnos = new Set();
+        let during = 0;
+        (() => {
+          for (let i = 0; i < 100; i += 1) {
+            const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)} } });
+            const instance = new WebAssembly.Instance(module, { ...wasi.getImportObject(), env: { memory } });
+            wasi.finalizeBindings(instance, { memory });
+            // Grown once, so the 64 KiB past the first window is reached through the view function.
+            if (i === 0) memory.grow(1);
+            errnos.add(instance.exports.call());
+          }
+          during = count();
+        })();
+        for (let i = 0; i < 10 && count() > before; i += 1) {
+          globalThis.gc();
+          await turn();
+        }
+        console.log(JSON.stringify({ errnos: [...errnos], before, during, after: count() }));
+      })();`;
+    const res = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    t.is(res.stderr, '');
+    const { errnos, before, during, after } = JSON.parse(res.stdout);
+    t.deepEqual(errnos, [0], 'fd_prestat_get wrote past the first window of the grown memory');
+    t.true(during >= before + 1, `instances hold fds while alive (before ${before}, during ${during})`);
     t.is(after, before, `no fd left open (before ${before}, after ${after})`);
   } finally {
     rm(dir);

@@ -74,6 +74,16 @@ const UNBOUND = new Uint8Array(0);
 const SIGNATURES = ${JSON.stringify(Object.fromEntries(SIGNATURES), null, 2).replace(/"(\w+)": "(\w*)"/g, "$1: '$2'")};
 
 /**
+ * For a shared memory: the function the native side calls for a view of the memory's current
+ * buffer. Made out here so that it closes over the memory alone: the native side holds it by a
+ * strong reference, and a function made inside the factory would reach the instance's handle
+ * through its closure and keep the instance (and its host fds) alive for ever.
+ */
+function viewOf(memory) {
+  return () => new Uint8Array(memoryBuffer.call(memory));
+}
+
+/**
  * The wasiImport object from the wrappers by function name, in node:wasi's key order
  * (wasi_unstable has no sock_accept). Kept out of the factory, which V8 then optimizes
  * quickly: escape analysis of one function that builds a literal and reads 46 properties back
@@ -133,7 +143,7 @@ ${SIGNATURES.map(([nm, sig]) => wrapper(nm, sig)).join('\n')}
     const wasiImport = pick(f, unstable);
     function bind(mem, isShared) {
       memory = mem;
-      refresh = isShared ? () => new Uint8Array(memoryBuffer.call(memory)) : null;
+      refresh = isShared ? viewOf(mem) : null;
       stale();
     }
     return { wasiImport, bind };
