@@ -222,24 +222,33 @@ impl<'a> GuestMemory<'a> {
     /// Reads an iovec table (`count` × `{ buf: u32, buf_len: u32 }`) and checks every buffer.
     /// At most `max` entries are taken (a short transfer is always allowed); the table and
     /// each buffer must lie inside memory.
-    pub fn iovecs(&self, ptr: u32, count: u32, max: u32) -> Result<Vec<IoVec>, Errno> {
+    #[inline]
+    pub fn iovecs(&self, ptr: u32, count: u32, max: u32) -> Result<IoVecs, Errno> {
         self.array(ptr, count, 8)?;
-        let take = count.min(max);
-        // The table lies inside memory (checked above), so each record is read in place: one
-        // allocation per call (the result), none for a copy of the table.
-        let mut out = Vec::with_capacity(take as usize);
-        for i in 0..count {
-            let rec = ptr + i * 8;
-            let buf = self.read_u32(rec)?;
-            let len = self.read_u32(rec + 4)?;
-            let base = self.range(buf, len as u64)?;
-            // Entries past `max` are not transferred, but they must still be valid.
-            if i < take {
-                out.push(IoVec {
-                    guest: buf,
-                    base,
-                    len: len as usize,
-                });
+        let take = count.min(max) as usize;
+        let mut out = IoVecs::with_capacity(take);
+        // The table is copied out in chunks of `IoVecs::INLINE` records, one checked copy
+        // each (a table of that many or fewer: one copy, no allocation).
+        let mut chunk = [0u8; 8 * IoVecs::INLINE];
+        let mut i = 0u32;
+        while i < count {
+            let n = (count - i).min(IoVecs::INLINE as u32);
+            let bytes = &mut chunk[..8 * n as usize];
+            // Inside the table checked above, so `ptr + 8 * i` does not wrap.
+            self.read_into(ptr + 8 * i, bytes)?;
+            for rec in bytes.chunks_exact(8) {
+                let buf = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+                let len = u32::from_le_bytes([rec[4], rec[5], rec[6], rec[7]]);
+                let base = self.range(buf, len as u64)?;
+                // Entries past `max` are not transferred, but they must still be valid.
+                if (i as usize) < take {
+                    out.push(IoVec {
+                        guest: buf,
+                        base,
+                        len: len as usize,
+                    });
+                }
+                i += 1;
             }
         }
         Ok(out)
@@ -256,8 +265,107 @@ pub struct IoVec {
     pub len: usize,
 }
 
+impl IoVec {
+    const EMPTY: IoVec = IoVec {
+        guest: 0,
+        base: std::ptr::null_mut(),
+        len: 0,
+    };
+}
+
+/// The checked iovecs of one call: up to [`IoVecs::INLINE`] of them held inline, so the
+/// tables guests pass (wasi-libc's `read` and `write` pass one buffer, its stdio two) cost
+/// no allocation; a longer table is held on the heap.
+pub struct IoVecs {
+    inline: [IoVec; IoVecs::INLINE],
+    len: usize,
+    heap: Option<Vec<IoVec>>,
+}
+
+impl IoVecs {
+    /// The most entries held without allocating.
+    pub const INLINE: usize = 4;
+
+    /// Room for `n` entries.
+    #[inline]
+    pub fn with_capacity(n: usize) -> IoVecs {
+        IoVecs {
+            inline: [IoVec::EMPTY; IoVecs::INLINE],
+            len: 0,
+            heap: (n > IoVecs::INLINE).then(|| Vec::with_capacity(n)),
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: IoVec) {
+        match &mut self.heap {
+            Some(heap) => heap.push(v),
+            None if self.len < IoVecs::INLINE => {
+                self.inline[self.len] = v;
+                self.len += 1;
+            }
+            None => {
+                let mut heap = self.inline.to_vec();
+                heap.push(v);
+                self.heap = Some(heap);
+            }
+        }
+    }
+
+    /// Keeps the first `n` entries.
+    pub fn truncate(&mut self, n: usize) {
+        match &mut self.heap {
+            Some(heap) => heap.truncate(n),
+            None => self.len = self.len.min(n),
+        }
+    }
+}
+
+impl std::ops::Deref for IoVecs {
+    type Target = [IoVec];
+    fn deref(&self) -> &[IoVec] {
+        match &self.heap {
+            Some(heap) => heap,
+            None => &self.inline[..self.len],
+        }
+    }
+}
+
+impl std::ops::DerefMut for IoVecs {
+    fn deref_mut(&mut self) -> &mut [IoVec] {
+        match &mut self.heap {
+            Some(heap) => heap,
+            None => &mut self.inline[..self.len],
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a IoVecs {
+    type Item = &'a IoVec;
+    type IntoIter = std::slice::Iter<'a, IoVec>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for IoVecs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<IoVec> for IoVecs {
+    fn from_iter<I: IntoIterator<Item = IoVec>>(iter: I) -> IoVecs {
+        let mut out = IoVecs::with_capacity(0);
+        for v in iter {
+            out.push(v);
+        }
+        out
+    }
+}
+
 /// Trims an iovec list so that it moves at most `max` bytes in total (a short transfer).
-pub fn limit_total(iovs: &mut Vec<IoVec>, max: usize) {
+pub fn limit_total(iovs: &mut IoVecs, max: usize) {
     let mut left = max;
     for i in 0..iovs.len() {
         if iovs[i].len >= left {
@@ -274,17 +382,43 @@ pub fn limit_total(iovs: &mut Vec<IoVec>, max: usize) {
 /// the guest's buffers overlap. `EINTR` is retried.
 #[cfg(unix)]
 pub mod io {
-    use super::IoVec;
+    use super::{IoVec, IoVecs};
     use crate::abi::Errno;
     use std::os::fd::{AsRawFd, BorrowedFd};
 
-    fn raw(iovs: &[IoVec]) -> Vec<libc::iovec> {
-        iovs.iter()
-            .map(|v| libc::iovec {
-                iov_base: v.base.cast(),
-                iov_len: v.len,
-            })
-            .collect()
+    /// The iovecs as the kernel takes them: on the stack for up to `IoVecs::INLINE`
+    /// entries, on the heap past that.
+    enum Raw {
+        Inline([libc::iovec; IoVecs::INLINE], usize),
+        Heap(Vec<libc::iovec>),
+    }
+
+    impl Raw {
+        fn as_mut_slice(&mut self) -> &mut [libc::iovec] {
+            match self {
+                Raw::Inline(a, n) => &mut a[..*n],
+                Raw::Heap(v) => v,
+            }
+        }
+    }
+
+    fn raw(iovs: &[IoVec]) -> Raw {
+        let one = |v: &IoVec| libc::iovec {
+            iov_base: v.base.cast(),
+            iov_len: v.len,
+        };
+        if iovs.len() <= IoVecs::INLINE {
+            let mut a = [libc::iovec {
+                iov_base: std::ptr::null_mut(),
+                iov_len: 0,
+            }; IoVecs::INLINE];
+            for (slot, v) in a.iter_mut().zip(iovs) {
+                *slot = one(v);
+            }
+            Raw::Inline(a, iovs.len())
+        } else {
+            Raw::Heap(iovs.iter().map(one).collect())
+        }
     }
 
     fn retry(mut f: impl FnMut() -> isize) -> Result<usize, Errno> {
@@ -315,7 +449,8 @@ pub mod io {
                 },
             });
         }
-        let v = raw(iovs);
+        let mut raw = raw(iovs);
+        let v = raw.as_mut_slice();
         retry(|| match offset {
             // SAFETY: every iovec was checked by `GuestMemory::iovecs` to lie inside guest
             // memory, which stays mapped for the duration of the call.
@@ -340,7 +475,8 @@ pub mod io {
                 },
             });
         }
-        let v = raw(iovs);
+        let mut raw = raw(iovs);
+        let v = raw.as_mut_slice();
         retry(|| match offset {
             // SAFETY: every iovec was checked to lie inside guest memory.
             None => unsafe { libc::writev(fd, v.as_ptr(), v.len() as i32) },
@@ -353,7 +489,8 @@ pub mod io {
 
     /// `recvmsg` into guest buffers: returns (bytes, whether data was truncated).
     pub fn recv(fd: BorrowedFd<'_>, iovs: &[IoVec], flags: i32) -> Result<(usize, bool), Errno> {
-        let mut v = raw(iovs);
+        let mut raw = raw(iovs);
+        let v = raw.as_mut_slice();
         let fd = fd.as_raw_fd();
         // SAFETY: an all-zero msghdr is a valid empty header.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -373,7 +510,8 @@ pub mod io {
 
     /// `sendmsg` from guest buffers (never raises SIGPIPE).
     pub fn send(fd: BorrowedFd<'_>, iovs: &[IoVec]) -> Result<usize, Errno> {
-        let mut v = raw(iovs);
+        let mut raw = raw(iovs);
+        let v = raw.as_mut_slice();
         let fd = fd.as_raw_fd();
         // SAFETY: an all-zero msghdr is a valid empty header.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -580,6 +718,33 @@ mod tests {
     }
 
     #[test]
+    fn long_iovec_tables_are_read_in_chunks_and_checked_to_the_end() {
+        let mut m = OwnedMemory::new(1024);
+        let g = m.view();
+        // 20 entries (more than two chunks of `IoVecs::INLINE`): entry i is (512 + i, i).
+        for i in 0..20u32 {
+            g.write_u32(8 * i, 512 + i).unwrap();
+            g.write_u32(8 * i + 4, i).unwrap();
+        }
+        let v = g.iovecs(0, 20, 1024).unwrap();
+        assert_eq!(v.len(), 20);
+        assert!(v
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.guest == 512 + i as u32 && e.len == i));
+        let v = g.iovecs(0, 20, 9).unwrap();
+        assert_eq!(
+            v.iter().map(|e| e.len).collect::<Vec<_>>(),
+            (0..9).collect::<Vec<_>>()
+        );
+        // A bad buffer in the last chunk fails the call, even past the cap.
+        g.write_u32(8 * 19 + 4, 600).unwrap();
+        assert_eq!(g.iovecs(0, 20, 3).unwrap_err(), Errno::EOVERFLOW);
+        // The table itself must lie inside memory.
+        assert_eq!(g.iovecs(1000, 20, 1024).unwrap_err(), Errno::EOVERFLOW);
+    }
+
+    #[test]
     fn refresh_is_tried_once_on_a_miss() {
         let mut big = vec![0u8; 128];
         let base = big.as_mut_ptr();
@@ -619,12 +784,18 @@ mod tests {
             base: std::ptr::null_mut(),
             len,
         };
-        let mut v = vec![iov(10), iov(10), iov(10)];
+        let mut v: IoVecs = [iov(10), iov(10), iov(10)].into_iter().collect();
         limit_total(&mut v, 15);
         assert_eq!(v.iter().map(|v| v.len).collect::<Vec<_>>(), [10, 5]);
-        let mut v = vec![iov(10), iov(10)];
+        let mut v: IoVecs = [iov(10), iov(10)].into_iter().collect();
         limit_total(&mut v, 100);
         assert_eq!(v.len(), 2);
+        // Past the inline room: the same answers from the heap.
+        let mut v: IoVecs = (0..20).map(|_| iov(10)).collect();
+        assert_eq!(v.len(), 20);
+        limit_total(&mut v, 95);
+        assert_eq!(v.len(), 10);
+        assert_eq!(v[9].len, 5);
     }
 
     /// The host side of `memory::io` for a std file: its fd on Unix, its handle on Windows.
