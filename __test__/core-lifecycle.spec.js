@@ -217,48 +217,64 @@ test('a Worker that ends while holding instances releases them; the process stay
   }
 });
 
+/**
+ * Runs, in a child Node with --expose-gc, `body` (JavaScript making instances of the module at
+ * `wasmPath` inside a function that returns, so they are garbage once it does; it may set
+ * fields of `result`) and counts this child's open fds: before, right after the body, after
+ * one gc() with no turn of the event loop, and after up to 10 rounds of gc() and a turn.
+ * `prelude` runs first (e.g. making a shared memory). Returns the parsed counts and fields.
+ */
+function countFdsAcrossCollection(t, wasmPath, body, prelude = '') {
+  const script = `
+    const { WASI } = require(${JSON.stringify(ROOT)});
+    const fs = require('node:fs');
+    const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
+    const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    ${prelude}
+    (async () => {
+      // Warm up once so lazily opened runtime fds are not counted.
+      new WASI({ version: 'preview1' });
+      globalThis.gc();
+      await turn();
+      const before = count();
+      const result = {};
+      (() => {
+        ${body}
+      })();
+      const during = count();
+      // Finalizers run from GC itself (the addon's experimental Node-API version), so one
+      // collection closes the fds before this synchronous code goes on.
+      globalThis.gc();
+      const afterGc = count();
+      for (let i = 0; i < 10 && count() > before; i += 1) {
+        globalThis.gc();
+        await turn();
+      }
+      console.log(JSON.stringify({ ...result, before, during, afterGc, after: count() }));
+    })();`;
+  const res = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+  t.is(res.stderr, '');
+  const counts = JSON.parse(res.stdout);
+  const { before, during, afterGc, after } = counts;
+  t.true(during > before, `instances hold fds while alive (before ${before}, during ${during})`);
+  t.is(afterGc, before, `one GC, with no turn of the event loop, closed them (before ${before}, after it ${afterGc})`);
+  t.is(after, before, `no fd left open (before ${before}, after ${after})`);
+  return counts;
+}
+
 test('200 instances with two preopens each, dropped and collected, leave no fd open', async (t) => {
   const dir = tmpdir();
   try {
     const wasm = await guest({ start: '(drop (call $fd_prestat_get (i32.const 3) (i32.const 0)))' });
     const wasmPath = path.join(dir, 'guest.wasm');
     fs.writeFileSync(wasmPath, wasm);
-    const script = `
-      const { WASI } = require(${JSON.stringify(ROOT)});
-      const fs = require('node:fs');
-      const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
-      const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
-      const turn = () => new Promise((resolve) => setImmediate(resolve));
-      (async () => {
-        // Warm up once so lazily opened runtime fds are not counted.
-        new WASI({ version: 'preview1' });
-        globalThis.gc();
-        await turn();
-        const before = count();
-        let during = 0;
-        (() => {
-          for (let i = 0; i < 200; i += 1) {
-            const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } });
-            if (i % 2 === 0) wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
-          }
-          during = count();
-        })();
-        // Finalizers run from GC itself (the addon's experimental Node-API version), so one
-        // collection closes the fds before this synchronous code goes on.
-        globalThis.gc();
-        const afterGc = count();
-        for (let i = 0; i < 10 && count() > before; i += 1) {
-          globalThis.gc();
-          await turn();
-        }
-        console.log(JSON.stringify({ before, during, afterGc, after: count() }));
-      })();`;
-    const res = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
-    t.is(res.stderr, '');
-    const { before, during, afterGc, after } = JSON.parse(res.stdout);
-    t.true(during >= before + 2, `instances hold fds while alive (before ${before}, during ${during})`);
-    t.is(afterGc, before, `one GC, with no turn of the event loop, closed them (before ${before}, after it ${afterGc})`);
-    t.is(after, before, `no fd left open (before ${before}, after ${after})`);
+    const { before, during } = countFdsAcrossCollection(t, wasmPath, `
+        for (let i = 0; i < 200; i += 1) {
+          const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)}, '/b': ${JSON.stringify(dir)} } });
+          if (i % 2 === 0) wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+        }`);
+    t.true(during >= before + 2, `both preopens of live instances are open (before ${before}, during ${during})`);
   } finally {
     rm(dir);
   }
@@ -267,6 +283,7 @@ test('200 instances with two preopens each, dropped and collected, leave no fd o
 test('instances bound to a shared memory are collected too, and close their preopens', async (t) => {
   // The native side holds a shared memory's view function by a strong reference; that
   // function must not reach the instance, or the instance and its fds would live for ever.
+  // Their finalizers also delete that reference, from inside the GC.
   const dir = tmpdir();
   try {
     const wasmPath = path.join(dir, 'shared.wasm');
@@ -274,43 +291,19 @@ test('instances bound to a shared memory are collected too, and close their preo
       (import "env" "memory" (memory 1 10 shared))
       (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
       (func (export "call") (result i32) (call $fd_prestat_get (i32.const 3) (i32.const 70000))))`));
-    const script = `
-      const { WASI } = require(${JSON.stringify(ROOT)});
-      const fs = require('node:fs');
-      const count = () => fs.readdirSync(${JSON.stringify(FD_DIR)}).length;
-      const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
-      const turn = () => new Promise((resolve) => setImmediate(resolve));
-      (async () => {
-        new WASI({ version: 'preview1' });
-        globalThis.gc();
-        await turn();
-        const before = count();
+    const { errnos } = countFdsAcrossCollection(t, wasmPath, `
         const errnos = new Set();
-        let during = 0;
-        (() => {
-          for (let i = 0; i < 100; i += 1) {
-            const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)} } });
-            const instance = new WebAssembly.Instance(module, { ...wasi.getImportObject(), env: { memory } });
-            wasi.finalizeBindings(instance, { memory });
-            // Grown once, so the 64 KiB past the first window is reached through the view function.
-            if (i === 0) memory.grow(1);
-            errnos.add(instance.exports.call());
-          }
-          during = count();
-        })();
-        for (let i = 0; i < 10 && count() > before; i += 1) {
-          globalThis.gc();
-          await turn();
+        for (let i = 0; i < 100; i += 1) {
+          const wasi = new WASI({ version: 'preview1', preopens: { '/a': ${JSON.stringify(dir)} } });
+          const instance = new WebAssembly.Instance(module, { ...wasi.getImportObject(), env: { memory } });
+          wasi.finalizeBindings(instance, { memory });
+          // Grown once, so the 64 KiB past the first window is reached through the view function.
+          if (i === 0) memory.grow(1);
+          errnos.add(instance.exports.call());
         }
-        console.log(JSON.stringify({ errnos: [...errnos], before, during, after: count() }));
-      })();`;
-    const res = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
-    t.is(res.stderr, '');
-    const { errnos, before, during, after } = JSON.parse(res.stdout);
+        result.errnos = [...errnos];`,
+    'const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });');
     t.deepEqual(errnos, [0], 'fd_prestat_get wrote past the first window of the grown memory');
-    t.true(during >= before + 1, `instances hold fds while alive (before ${before}, during ${during})`);
-    t.is(after, before, `no fd left open (before ${before}, after ${after})`);
   } finally {
     rm(dir);
   }
