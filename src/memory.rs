@@ -227,12 +227,12 @@ impl<'a> GuestMemory<'a> {
         self.array(ptr, count, 8)?;
         let take = count.min(max) as usize;
         let mut out = IoVecs::with_capacity(take);
-        // The table is copied out in chunks of `IoVecs::INLINE` records, one checked copy
+        // The table is copied out in chunks of `INLINE_IOVECS` records, one checked copy
         // each (a table of that many or fewer: one copy, no allocation).
-        let mut chunk = [0u8; 8 * IoVecs::INLINE];
+        let mut chunk = [0u8; 8 * INLINE_IOVECS];
         let mut i = 0u32;
         while i < count {
-            let n = (count - i).min(IoVecs::INLINE as u32);
+            let n = (count - i).min(INLINE_IOVECS as u32);
             let bytes = &mut chunk[..8 * n as usize];
             // Inside the table checked above, so `ptr + 8 * i` does not wrap.
             self.read_into(ptr + 8 * i, bytes)?;
@@ -265,42 +265,51 @@ pub struct IoVec {
     pub len: usize,
 }
 
-impl IoVec {
-    const EMPTY: IoVec = IoVec {
+impl Blank for IoVec {
+    const BLANK: IoVec = IoVec {
         guest: 0,
         base: std::ptr::null_mut(),
         len: 0,
     };
 }
 
-/// The checked iovecs of one call: up to [`IoVecs::INLINE`] of them held inline, so the
-/// tables guests pass (wasi-libc's `read` and `write` pass one buffer, its stdio two) cost
-/// no allocation; a longer table is held on the heap.
-pub struct IoVecs {
-    inline: [IoVec; IoVecs::INLINE],
-    len: usize,
-    heap: Option<Vec<IoVec>>,
+/// How many iovecs a call holds without allocating: wasi-libc's `read` and `write` pass one
+/// buffer, its stdio two.
+pub const INLINE_IOVECS: usize = 4;
+
+/// The checked iovecs of one call.
+pub type IoVecs = SmallList<IoVec, INLINE_IOVECS>;
+
+/// The value a [`SmallList`] fills its unused inline room with.
+pub trait Blank: Copy {
+    const BLANK: Self;
 }
 
-impl IoVecs {
-    /// The most entries held without allocating.
-    pub const INLINE: usize = 4;
+/// A list of up to `N` values held inline and more on the heap, for the per-call lists of the
+/// I/O path (guest iovecs, the kernel's iovec array), which are almost always short and so
+/// cost no allocation.
+pub struct SmallList<T: Blank, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Option<Vec<T>>,
+}
 
-    /// Room for `n` entries.
+impl<T: Blank, const N: usize> SmallList<T, N> {
+    /// Room for `n` values.
     #[inline]
-    pub fn with_capacity(n: usize) -> IoVecs {
-        IoVecs {
-            inline: [IoVec::EMPTY; IoVecs::INLINE],
+    pub fn with_capacity(n: usize) -> Self {
+        SmallList {
+            inline: [T::BLANK; N],
             len: 0,
-            heap: (n > IoVecs::INLINE).then(|| Vec::with_capacity(n)),
+            heap: (n > N).then(|| Vec::with_capacity(n)),
         }
     }
 
     #[inline]
-    pub fn push(&mut self, v: IoVec) {
+    pub fn push(&mut self, v: T) {
         match &mut self.heap {
             Some(heap) => heap.push(v),
-            None if self.len < IoVecs::INLINE => {
+            None if self.len < N => {
                 self.inline[self.len] = v;
                 self.len += 1;
             }
@@ -312,7 +321,7 @@ impl IoVecs {
         }
     }
 
-    /// Keeps the first `n` entries.
+    /// Keeps the first `n` values.
     pub fn truncate(&mut self, n: usize) {
         match &mut self.heap {
             Some(heap) => heap.truncate(n),
@@ -321,9 +330,9 @@ impl IoVecs {
     }
 }
 
-impl std::ops::Deref for IoVecs {
-    type Target = [IoVec];
-    fn deref(&self) -> &[IoVec] {
+impl<T: Blank, const N: usize> std::ops::Deref for SmallList<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
         match &self.heap {
             Some(heap) => heap,
             None => &self.inline[..self.len],
@@ -331,8 +340,8 @@ impl std::ops::Deref for IoVecs {
     }
 }
 
-impl std::ops::DerefMut for IoVecs {
-    fn deref_mut(&mut self) -> &mut [IoVec] {
+impl<T: Blank, const N: usize> std::ops::DerefMut for SmallList<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
         match &mut self.heap {
             Some(heap) => heap,
             None => &mut self.inline[..self.len],
@@ -340,23 +349,24 @@ impl std::ops::DerefMut for IoVecs {
     }
 }
 
-impl<'a> IntoIterator for &'a IoVecs {
-    type Item = &'a IoVec;
-    type IntoIter = std::slice::Iter<'a, IoVec>;
+impl<'a, T: Blank, const N: usize> IntoIterator for &'a SmallList<T, N> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
 }
 
-impl std::fmt::Debug for IoVecs {
+impl<T: Blank + std::fmt::Debug, const N: usize> std::fmt::Debug for SmallList<T, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl FromIterator<IoVec> for IoVecs {
-    fn from_iter<I: IntoIterator<Item = IoVec>>(iter: I) -> IoVecs {
-        let mut out = IoVecs::with_capacity(0);
+impl<T: Blank, const N: usize> FromIterator<T> for SmallList<T, N> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut out = SmallList::with_capacity(iter.size_hint().0);
         for v in iter {
             out.push(v);
         }
@@ -382,43 +392,25 @@ pub fn limit_total(iovs: &mut IoVecs, max: usize) {
 /// the guest's buffers overlap. `EINTR` is retried.
 #[cfg(unix)]
 pub mod io {
-    use super::{IoVec, IoVecs};
+    use super::{Blank, IoVec, SmallList, INLINE_IOVECS};
     use crate::abi::Errno;
     use std::os::fd::{AsRawFd, BorrowedFd};
 
-    /// The iovecs as the kernel takes them: on the stack for up to `IoVecs::INLINE`
-    /// entries, on the heap past that.
-    enum Raw {
-        Inline([libc::iovec; IoVecs::INLINE], usize),
-        Heap(Vec<libc::iovec>),
-    }
-
-    impl Raw {
-        fn as_mut_slice(&mut self) -> &mut [libc::iovec] {
-            match self {
-                Raw::Inline(a, n) => &mut a[..*n],
-                Raw::Heap(v) => v,
-            }
-        }
-    }
-
-    fn raw(iovs: &[IoVec]) -> Raw {
-        let one = |v: &IoVec| libc::iovec {
-            iov_base: v.base.cast(),
-            iov_len: v.len,
+    impl Blank for libc::iovec {
+        const BLANK: libc::iovec = libc::iovec {
+            iov_base: std::ptr::null_mut(),
+            iov_len: 0,
         };
-        if iovs.len() <= IoVecs::INLINE {
-            let mut a = [libc::iovec {
-                iov_base: std::ptr::null_mut(),
-                iov_len: 0,
-            }; IoVecs::INLINE];
-            for (slot, v) in a.iter_mut().zip(iovs) {
-                *slot = one(v);
-            }
-            Raw::Inline(a, iovs.len())
-        } else {
-            Raw::Heap(iovs.iter().map(one).collect())
-        }
+    }
+
+    /// The iovecs as the kernel takes them (on the stack for the usual short lists).
+    fn raw(iovs: &[IoVec]) -> SmallList<libc::iovec, INLINE_IOVECS> {
+        iovs.iter()
+            .map(|v| libc::iovec {
+                iov_base: v.base.cast(),
+                iov_len: v.len,
+            })
+            .collect()
     }
 
     fn retry(mut f: impl FnMut() -> isize) -> Result<usize, Errno> {
@@ -449,8 +441,7 @@ pub mod io {
                 },
             });
         }
-        let mut raw = raw(iovs);
-        let v = raw.as_mut_slice();
+        let v = raw(iovs);
         retry(|| match offset {
             // SAFETY: every iovec was checked by `GuestMemory::iovecs` to lie inside guest
             // memory, which stays mapped for the duration of the call.
@@ -475,8 +466,7 @@ pub mod io {
                 },
             });
         }
-        let mut raw = raw(iovs);
-        let v = raw.as_mut_slice();
+        let v = raw(iovs);
         retry(|| match offset {
             // SAFETY: every iovec was checked to lie inside guest memory.
             None => unsafe { libc::writev(fd, v.as_ptr(), v.len() as i32) },
@@ -489,8 +479,7 @@ pub mod io {
 
     /// `recvmsg` into guest buffers: returns (bytes, whether data was truncated).
     pub fn recv(fd: BorrowedFd<'_>, iovs: &[IoVec], flags: i32) -> Result<(usize, bool), Errno> {
-        let mut raw = raw(iovs);
-        let v = raw.as_mut_slice();
+        let mut v = raw(iovs);
         let fd = fd.as_raw_fd();
         // SAFETY: an all-zero msghdr is a valid empty header.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -510,8 +499,7 @@ pub mod io {
 
     /// `sendmsg` from guest buffers (never raises SIGPIPE).
     pub fn send(fd: BorrowedFd<'_>, iovs: &[IoVec]) -> Result<usize, Errno> {
-        let mut raw = raw(iovs);
-        let v = raw.as_mut_slice();
+        let mut v = raw(iovs);
         let fd = fd.as_raw_fd();
         // SAFETY: an all-zero msghdr is a valid empty header.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -721,7 +709,7 @@ mod tests {
     fn long_iovec_tables_are_read_in_chunks_and_checked_to_the_end() {
         let mut m = OwnedMemory::new(1024);
         let g = m.view();
-        // 20 entries (more than two chunks of `IoVecs::INLINE`): entry i is (512 + i, i).
+        // 20 entries (more than four chunks of `INLINE_IOVECS`): entry i is (512 + i, i).
         for i in 0..20u32 {
             g.write_u32(8 * i, 512 + i).unwrap();
             g.write_u32(8 * i + 4, i).unwrap();
@@ -869,6 +857,20 @@ mod tests {
         let n = io::read(host(&f), &iovs(&[(400, 8), (440, 4)]), Some(20)).unwrap();
         assert_eq!(n, 6);
         assert_eq!(g.read_bytes(400, 6).unwrap(), b" world");
+        // More buffers than the kernel's iovec array holds inline (the heap path).
+        let six: Vec<(u32, u32)> = (0..6).map(|i| (256 + i, 1)).collect();
+        assert_eq!(io::write(host(&f), &iovs(&six), Some(0)).unwrap(), 6);
+        assert_eq!(&std::fs::read(&path).unwrap()[..12], b"hello\0world\0");
+        assert_eq!(
+            io::read(
+                host(&f),
+                &iovs(&six.iter().map(|(at, _)| (at + 200, 1)).collect::<Vec<_>>()),
+                Some(6)
+            )
+            .unwrap(),
+            6
+        );
+        assert_eq!(g.read_bytes(456, 6).unwrap(), b"world\0");
     }
 
     #[test]
