@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --quick] [--only a,b1] [--rounds N] [--no-build]
+// npm run bench [-- --quick] [--only a,b1] [--rounds N] [--no-build] [--callgrind]
 //
 // Runs every workload under wasi-rs, node:wasi and @tybys/wasm-util. Each measurement is a
 // fresh child process (bench/child.js); within a round the runtimes are alternated (the
@@ -7,6 +7,10 @@
 // instantiate) is reported on its own. Prints a markdown table with the median time per
 // runtime and the median of the per-round ratios against node:wasi, and writes it plus the
 // raw measurements to bench/results/.
+//
+// --callgrind instead counts, once per workload, the user-space instructions each runtime runs
+// inside the guest's _start (valgrind's callgrind, collecting only under V8's JS-to-wasm entry):
+// unlike wall time on a busy machine, these repeat to within a fraction of a percent.
 //
 // Exit status: 0 unless the harness broke or wasi-rs produced a wrong result (a missed target
 // or a call wasi-rs does not implement yet is reported, not failed).
@@ -24,17 +28,18 @@ const SLOW_ONCE_NS = 20e9;
 const LABEL = { 'wasi-rs': 'wasi-rs', node: 'node:wasi', 'wasm-util': 'wasm-util' };
 
 function parseArgs(argv) {
-  const o = { quick: false, only: null, rounds: null, build: true, memcheck: true };
+  const o = { quick: false, only: null, rounds: null, build: true, memcheck: true, callgrind: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
     if (a === '--quick') o.quick = true;
     else if (a === '--no-build') o.build = false;
     else if (a === '--no-memcheck') o.memcheck = false;
+    else if (a === '--callgrind') o.callgrind = true;
     else if (a.startsWith('--only')) o.only = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a.startsWith('--rounds')) o.rounds = Number(value());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only a,b1,...,mem] [--rounds N] [--no-build] [--no-memcheck]');
+      console.log('usage: npm run bench [-- --quick] [--only a,b1,...,mem] [--rounds N] [--no-build] [--no-memcheck] [--callgrind]');
       process.exit(0);
     } else {
       console.error(`bench: unknown option ${a}`);
@@ -140,11 +145,17 @@ function runChild(runtime, spec, stdout, timeout) {
   return { state: 'ok', ...r };
 }
 
-function measure(w, runtime, fx, tmp, timeout) {
+/** What bench/child.js runs for workload `w`. */
+function specFor(w, fx) {
   const spec = {
     wasm: w.wasmFile, kind: w.kind ?? 'start', iterations: w.iterations, args: w.args, env: w.env,
   };
   if (w.preopen) spec.preopens = { [w.preopenName ?? '/sandbox']: fx[w.preopen] };
+  return spec;
+}
+
+function measure(w, runtime, fx, tmp, timeout) {
+  const spec = specFor(w, fx);
   let stdout = 'ignore';
   let outFile = null;
   if (w.stdout === 'file') {
@@ -167,6 +178,41 @@ function measure(w, runtime, fx, tmp, timeout) {
   }
   delete r.stdout;
   return r;
+}
+
+// ---- instruction counts (--callgrind) ---------------------------------------------------
+
+/**
+ * User-space instructions `runtime` runs inside workload `w`'s _start, counted by callgrind
+ * with collection switched on only under V8's JS-to-wasm entry (start() calls _start through
+ * it; setup and process start-up are not counted). null when the run failed.
+ */
+function countInstructions(w, runtime, fx) {
+  const args = ['--tool=callgrind', '--collect-atstart=no',
+    '--toggle-collect=Builtins_GenericJSToWasmWrapper', '--callgrind-out-file=/dev/null',
+    process.execPath, '--no-warnings', path.join(__dirname, 'child.js'), runtime, JSON.stringify(specFor(w, fx))];
+  const res = spawnSync('valgrind', args, {
+    cwd: root, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = res.output?.[3]?.toString();
+  if (res.status !== 0 || !result || JSON.parse(result).status !== 0) return null;
+  const m = /I\s+refs:\s+([\d,]+)/.exec(res.stderr.toString());
+  return m ? Number(m[1].replace(/,/g, '')) : null;
+}
+
+function callgrindTable(list, fx) {
+  const rows = ['| id | workload | wasi-rs | node:wasi | wasi-rs / node |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const w of list) {
+    const count = {};
+    for (const rt of ['wasi-rs', 'node']) {
+      console.error(`bench: callgrind ${w.id} under ${LABEL[rt]}…`);
+      count[rt] = countInstructions(w, rt, fx);
+    }
+    const cell = (x) => (x == null ? 'failed' : x.toLocaleString('en-US'));
+    const r = count['wasi-rs'] != null && count.node ? (count['wasi-rs'] / count.node).toFixed(2) : '–';
+    rows.push(`| ${w.id} | ${w.what} | ${cell(count['wasi-rs'])} | ${cell(count.node)} | ${r} |`);
+  }
+  return `User-space instructions inside _start (valgrind --tool=callgrind):\n\n${rows.join('\n')}\n`;
 }
 
 // ---- the memory check -------------------------------------------------------------------
@@ -329,6 +375,15 @@ async function main() {
     }
     console.error('bench: creating the fixture files…');
     const fx = makeFixtures(path.join(tmp, 'fx'), n);
+    if (opts.callgrind) {
+      if (spawnSync('valgrind', ['--version']).status !== 0) {
+        console.error('bench: --callgrind needs valgrind (Debian: apt-get install valgrind)');
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(`\n${callgrindTable(list, fx)}`);
+      return;
+    }
 
     const timeout = opts.quick ? 60_000 : 300_000;
     // wasm-util re-reads and stats the whole directory on every fd_readdir call (i) and logs a
