@@ -352,6 +352,11 @@ async function main() {
     }
     list = list.filter((w) => opts.only.includes(w.id));
   }
+  // Before a build or the fixtures, which take minutes and seconds.
+  if (opts.callgrind && spawnSync('valgrind', ['--version']).status !== 0) {
+    console.error('bench: --callgrind needs valgrind (Debian: apt-get install valgrind)');
+    process.exit(2);
+  }
 
   const binary = ensureBinary(opts.build);
   console.error(`bench: measuring ${binary.file} (${binary.profile} profile, sha256 ${binary.sha256}…, built ${binary.built})`);
@@ -376,11 +381,6 @@ async function main() {
     console.error('bench: creating the fixture files…');
     const fx = makeFixtures(path.join(tmp, 'fx'), n);
     if (opts.callgrind) {
-      if (spawnSync('valgrind', ['--version']).status !== 0) {
-        console.error('bench: --callgrind needs valgrind (Debian: apt-get install valgrind)');
-        process.exitCode = 2;
-        return;
-      }
       process.stdout.write(`\n${callgrindTable(list, fx)}`);
       return;
     }
