@@ -11,6 +11,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const v8 = require('node:v8');
 
 const GUEST = `(module
   (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
@@ -45,6 +46,10 @@ function rssParts() {
 }
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** Bytes V8 has committed to its young generation (new space): it grows the space when many
+ * young objects survive collections, and RSS grows with it, leak or not. */
+const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? null;
+
 async function settle() {
   // Finalizers of collected objects run after GC, from the event loop.
   for (let i = 0; i < 6; i++) {
@@ -69,6 +74,7 @@ async function main() {
   await settle();
   const start = process.memoryUsage();
   const partsStart = rssParts();
+  const newSpaceStart = newSpace();
   const rssStart = start.rss;
   const fdsStart = openFds();
   for (let i = 0; i < count; i++) {
@@ -78,6 +84,7 @@ async function main() {
   await settle();
   const end = process.memoryUsage();
   const partsEnd = rssParts();
+  const newSpaceEnd = newSpace();
   const rssEnd = end.rss;
   const fdsEnd = openFds();
   fs.writeSync(3, JSON.stringify({
@@ -89,6 +96,7 @@ async function main() {
     heapUsedStart: start.heapUsed, heapUsedEnd: end.heapUsed,
     heapTotalStart: start.heapTotal, heapTotalEnd: end.heapTotal,
     externalStart: start.external, externalEnd: end.external,
+    newSpaceStart, newSpaceEnd,
   }));
 }
 
