@@ -161,15 +161,15 @@ function specFor(w, fx) {
  * pages not read for about a minute); whichever runtime ran first after that would pay for the
  * disk.
  */
-function warm(dir, read, scratch = Buffer.allocUnsafe(1024 * 1024)) {
+function warm(dir, read) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      warm(p, read, scratch);
+      warm(p, read);
     } else if (read && e.isFile()) {
       const fd = fs.openSync(p, 'r');
       try {
-        while (fs.readSync(fd, scratch, 0, scratch.length, null) > 0);
+        while (fs.readSync(fd, WARM_BUFFER, 0, WARM_BUFFER.length, null) > 0);
       } finally {
         fs.closeSync(fd);
       }
@@ -180,6 +180,7 @@ function warm(dir, read, scratch = Buffer.allocUnsafe(1024 * 1024)) {
 /** The fixtures whose file contents the guests read ((c), (d), (k)); the others are listed
  * or stat'ed only, and 'work' is where (b2) writes. */
 const READ_FIXTURES = new Set(['data', 'tree']);
+const WARM_BUFFER = Buffer.allocUnsafe(1024 * 1024);
 
 function measure(w, runtime, fx, tmp, timeout) {
   const spec = specFor(w, fx);
