@@ -229,7 +229,7 @@ function countInstructions(w, runtime, fx) {
   const m = /I\s+refs:\s+([\d,]+)/.exec(err);
   if (!m) return null;
   // Syscalls valgrind does not know answer ENOSYS, so the program may take another path than
-  // it does outside valgrind (wasi-rs's openat2, 437 on x86-64, before valgrind 3.20).
+  // it does outside valgrind (wasi-rs's openat2, 437 on x86-64, under valgrind 3.19).
   const unhandled = [...new Set([...err.matchAll(/unhandled \S+ syscall: (\d+)/g)].map((x) => Number(x[1])))];
   return { count: Number(m[1].replace(/,/g, '')), unhandled };
 }
