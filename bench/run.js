@@ -177,14 +177,13 @@ function warm(dir, read) {
   }
 }
 
-/** The fixtures whose file contents the guests read ((c), (d), (k)); the others are listed
- * or stat'ed only, and 'work' is where (b2) writes. */
-const READ_FIXTURES = new Set(['data', 'tree']);
 const WARM_BUFFER = Buffer.allocUnsafe(1024 * 1024);
 
 function measure(w, runtime, fx, tmp, timeout) {
   const spec = specFor(w, fx);
-  if (w.preopen && w.preopen !== 'work') warm(fx[w.preopen], READ_FIXTURES.has(w.preopen));
+  // Workloads marked `reads` read file contents ((c), (k)); the others only open, stat or list
+  // theirs, and 'work' is where (b2) writes.
+  if (w.preopen && w.preopen !== 'work') warm(fx[w.preopen], w.reads === true);
   let stdout = 'ignore';
   let outFile = null;
   if (w.stdout === 'file') {

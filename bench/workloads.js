@@ -126,7 +126,7 @@ function workloads(n) {
     },
     {
       id: 'c', what: `${n.c / MiB} MiB file read in 64 KiB fd_read calls`, target: 1.05, fs: true, short: true,
-      preopen: 'data',
+      preopen: 'data', reads: true,
       wat: guest({
         data: [[1024, 'big.bin']],
         body: `${open('big.bin', { rights: RIGHT_FD_READ })}
@@ -235,7 +235,7 @@ function workloads(n) {
     },
     {
       id: 'k', what: `C program: walk ${n.kFiles.toLocaleString('en')} files in ${n.kDirs} dirs, read all, checksum lines`,
-      target: 0.9, fs: true, preopen: 'tree', preopenName: '/tree', args: ['walk', '/tree'], short: true,
+      target: 0.9, fs: true, preopen: 'tree', preopenName: '/tree', args: ['walk', '/tree'], short: true, reads: true,
       wasm: path.join(__dirname, 'guests', 'walk.wasm'),
       stdout: 'file',
       verify: (fx, res) => (res.stdout === fx.treeListing ? null
